@@ -1,0 +1,137 @@
+"""Plain, immutable records that storage hands out: no session, no lazy loading, safe anywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    """What a caller gives storage to add an article (storage validates and normalizes it)."""
+
+    title: str
+    body: str
+    url: str | None = None
+    source: str = ""
+    language: str = ""
+    published_at: datetime | None = None
+    added_by: str = ""
+    summary: tuple[str, ...] = ()
+    summary_algorithm: str = ""
+    topic_slugs: tuple[str, ...] = ()
+    feed_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    id: int
+    url: str | None
+    title: str
+    body: str
+    source: str
+    language: str
+    published_at: datetime | None
+    added_at: datetime
+    added_by: str
+    content_hash: str
+    summary: tuple[str, ...]
+    summary_algorithm: str
+    topic_slugs: tuple[str, ...] = ()
+
+    @property
+    def shown_at(self) -> datetime:
+        return self.published_at or self.added_at
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    article: ArticleView
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing: the items and whether more follow."""
+
+    items: tuple[ArticleView, ...]
+    offset: int
+    total: int | None = None
+
+    @property
+    def has_more(self) -> bool:
+        return self.total is not None and self.offset + len(self.items) < self.total
+
+
+@dataclass(frozen=True, slots=True)
+class TopicView:
+    id: int
+    slug: str
+    name: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChatView:
+    id: int
+    type: str
+    title: str
+    username: str
+    language: str
+    timezone: str
+    summary_length: int
+    notify_empty: bool
+    created_at: datetime
+    blocked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionView:
+    id: int
+    chat_id: int
+    topic: TopicView
+    local_time: str
+    weekday: int | None
+    active: bool
+    created_at: datetime
+    last_digest_at: datetime | None
+    next_due_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryView:
+    id: int
+    subscription_id: int
+    period: str
+    status: str
+    claimed_at: datetime
+    sent_at: datetime | None
+    window_start: datetime | None
+    window_end: datetime | None
+    parts_sent: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedView:
+    id: int
+    url: str
+    title: str
+    every_minutes: int
+    etag: str
+    last_modified: str
+    last_polled_at: datetime | None
+    next_poll_at: datetime | None
+    last_error: str
+    error_count: int
+    entry_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    articles: int
+    topics: int
+    chats: int
+    subscriptions: int
+    deliveries_last_day: int
+    feeds: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
