@@ -20,9 +20,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_token:
         from bot.telegram.app import run_telegram
 
-        return run_telegram(
-            settings, webhook_url=args.webhook, listen=args.listen, port=args.port
-        )
+        return run_telegram(settings, webhook_url=args.webhook, listen=args.listen, port=args.port)
     from bot.console import run_console
 
     print("TELEGRAM_BOT_TOKEN is not set: opening the local console chat instead.")
@@ -105,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(handler=_cmd_db_upgrade)
 
-    imp = sub.add_parser("import", help="import articles (.jsonl, a folder of .txt) or feeds (.opml)")
+    imp = sub.add_parser(
+        "import", help="import articles (.jsonl, a folder of .txt) or feeds (.opml)"
+    )
     imp.add_argument("path")
     imp.set_defaults(handler=_cmd_import)
 

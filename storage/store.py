@@ -171,7 +171,9 @@ class Store:
     def deliveries_for(self, subscription_id: int) -> list[DeliveryView]: ...
 
     # --- feeds
-    def add_feed(self, url: str, *, every_minutes: int = 15, added_by: str = "") -> tuple[FeedView, bool]: ...
+    def add_feed(
+        self, url: str, *, every_minutes: int = 15, added_by: str = ""
+    ) -> tuple[FeedView, bool]: ...
 
     def list_feeds(self) -> list[FeedView]: ...
 
@@ -202,7 +204,13 @@ class Store:
 
     # --- audit and stats
     def audit(
-        self, action: str, *, actor_id: int | None, chat_id: int | None, detail: str = "", allowed: bool = True
+        self,
+        action: str,
+        *,
+        actor_id: int | None,
+        chat_id: int | None,
+        detail: str = "",
+        allowed: bool = True,
     ) -> None: ...
 
     def stats(self, now: datetime | None = None) -> Stats: ...
