@@ -11,6 +11,8 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from sqlalchemy.exc import OperationalError
+
 from bot.config import ConfigError, Settings, load_settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -39,6 +41,14 @@ def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     store = Store(settings.database_url)
     store.upgrade()
     print(f"Database is at the latest schema ({store.dialect}).")
+    return 0
+
+
+def _cmd_db_check(args: argparse.Namespace, settings: Settings) -> int:
+    from storage import open_store
+
+    store = open_store(settings.database_url)
+    print(f"Database answers ({store.dialect}); {store.count_articles()} articles.")
     return 0
 
 
@@ -102,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(handler=_cmd_db_upgrade)
+    db_check = db_sub.add_parser("check", help="check that the database answers")
+    db_check.set_defaults(handler=_cmd_db_check)
 
     imp = sub.add_parser(
         "import", help="import articles (.jsonl, a folder of .txt) or feeds (.opml)"
@@ -151,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args, settings)
     except KeyboardInterrupt:
         return 130
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
+        print(f"newsbot: cannot use the database: {reason}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
