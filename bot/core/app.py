@@ -1,0 +1,177 @@
+"""The core: dispatches a Request to its command handler and always returns a safe Reply.
+
+Every module of ``bot.core.commands`` is imported here (the one place commands are wired);
+handlers never see transport details and never leak a traceback, SQL or a token to a chat.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.config import Settings
+from bot.core import registry
+from bot.core.context import Context, SubscriptionsHook, utc_now
+from bot.core.types import CommandInfo, Reply, Request, Text, bold
+
+if TYPE_CHECKING:
+    from ingest.pipeline import Ingestor
+
+    from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+# Imported first, in this order, so /help lists them the way a user reads them.
+COMMAND_MODULES = (
+    "bot.core.commands.general",
+    "bot.core.commands.articles",
+    "bot.core.commands.topics",
+    "bot.core.commands.subscriptions",
+    "bot.core.commands.chat_settings",
+    "bot.core.commands.admin",
+    "bot.core.commands.feeds",
+    "bot.core.commands.placeholders",
+)
+
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+
+
+def load_command_modules() -> None:
+    """Import the known command modules, then any other module in bot/core/commands."""
+    import bot.core.commands as package
+
+    names = list(COMMAND_MODULES)
+    names += sorted(
+        f"{package.__name__}.{info.name}"
+        for info in pkgutil.iter_modules(package.__path__)
+        if f"{package.__name__}.{info.name}" not in names and not info.name.startswith("_")
+    )
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+
+
+def _user_error_types() -> tuple[type[Exception], ...]:
+    """Exceptions whose message is written for users (storage, summarizer, ingestion)."""
+    found: list[type[Exception]] = []
+    for module, attr in (
+        ("storage.store", "StorageError"),
+        ("summarizer", "SummarizerError"),
+        ("ingest.pipeline", "IngestError"),
+        ("ingest.tagging", "RuleError"),
+    ):
+        try:
+            found.append(getattr(importlib.import_module(module), attr))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
+
+
+class Core:
+    """Command logic shared by the Telegram and console front ends."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        ingestor: Ingestor | None = None,
+        *,
+        now: Callable[[], datetime] = utc_now,
+        on_subscriptions_changed: SubscriptionsHook | None = None,
+        bot_username: str = "",
+    ) -> None:
+        load_command_modules()
+        self.ctx = Context(
+            store=store,
+            settings=settings,
+            ingestor=ingestor,
+            now=now,
+            on_subscriptions_changed=on_subscriptions_changed,
+            bot_username=bot_username,
+        )
+        self._user_errors = _user_error_types()
+
+    @staticmethod
+    def commands(*, include_admin: bool = True) -> list[CommandInfo]:
+        """Every command with its description, in /help order (for set_my_commands too)."""
+        load_command_modules()
+        return [
+            spec.info for spec in registry.ordered_commands() if include_admin or not spec.admin
+        ]
+
+    @staticmethod
+    def menu_commands() -> list[tuple[str, str]]:
+        """(name, description) pairs for Telegram's menu: public commands only."""
+        load_command_modules()
+        return [
+            (spec.name, spec.help[:256])
+            for spec in registry.ordered_commands()
+            if spec.menu and not spec.admin
+        ]
+
+    async def handle(self, req: Request) -> Reply:
+        """Answer one message; never raises."""
+        try:
+            await self.ctx.ensure_chat(req)
+            if not req.command:
+                return await self._plain_text(req)
+            spec = registry.COMMANDS.get(req.command)
+            if spec is None:
+                return self._unknown(req)
+            if spec.admin and not self.ctx.is_admin(req):
+                await self.ctx.call(
+                    self.ctx.store.audit,
+                    f"/{spec.name}",
+                    actor_id=req.user_id,
+                    chat_id=req.chat.id,
+                    detail=req.args[:200],
+                    allowed=False,
+                )
+                return Reply.say(f"Sorry, /{spec.name} is for the bot's admins only.")
+            return await spec.handler(self.ctx, req)
+        except self._user_errors as error:
+            return Reply.say(str(error) or APOLOGY)
+        except Exception:
+            log.exception("command /%s failed in chat %s", req.command, req.chat.id)
+            return Reply.say(APOLOGY)
+
+    async def handle_callback(self, req: Request, data: str) -> Reply:
+        """Answer a button press carrying ``data`` ('prefix:payload'); never raises."""
+        prefix, _, payload = (data or "").partition(":")
+        spec = registry.CALLBACKS.get(prefix)
+        try:
+            if spec is None:
+                return Reply.nothing(toast="This button no longer works. Try /help.")
+            await self.ctx.ensure_chat(req)
+            return await spec.handler(self.ctx, req, payload)
+        except self._user_errors as error:
+            return Reply.nothing(toast=(str(error) or APOLOGY)[:200])
+        except Exception:
+            log.exception("callback %r failed in chat %s", prefix, req.chat.id)
+            return Reply.nothing(toast=APOLOGY)
+
+    async def _plain_text(self, req: Request) -> Reply:
+        handler = registry.COMMANDS.get("_text")
+        if handler is not None:
+            return await handler.handler(self.ctx, req)
+        if not req.chat.is_private:
+            return Reply.nothing()
+        return Reply.say("Send /help to see what I can do.")
+
+    def _unknown(self, req: Request) -> Reply:
+        if not req.chat.is_private and not req.addressed:
+            return Reply.nothing()  # in groups, another bot's command is none of our business
+        return Reply.say(
+            Text.of("I don't know ", bold(f"/{req.command[:64]}"), ". Send /help for the list.")
+        )
+
+    async def close(self) -> None:
+        """Wait for background jobs (e.g. a retag after /addtopic)."""
+        await self.ctx.wait_background()

@@ -1,0 +1,90 @@
+"""/start and /help: what the bot does and every command with examples."""
+
+from __future__ import annotations
+
+from bot.core import registry
+from bot.core.context import Context
+from bot.core.registry import command
+from bot.core.types import Reply, Request, Span, Text, bold, code, italic
+
+INTRO = (
+    "I serve short extractive summaries of news articles and send topic digests "
+    "at the hour you choose."
+)
+
+
+@command(
+    "start",
+    help="what this bot does",
+    usage="/start",
+)
+async def start(ctx: Context, req: Request) -> Reply:
+    """Greet; a chat that had blocked the bot and came back gets its digests resumed."""
+    chat = await ctx.chat_view(req)
+    resumed = ""
+    if chat.blocked_at is not None:
+        await ctx.call(ctx.store.set_chat_blocked, req.chat.id, False)
+        await ctx.subscriptions_changed(req.chat.id)
+        resumed = "\nWelcome back: your digests are on again."
+    name = req.user_name or "there"
+    return Reply.say(
+        Text.of("Hello, ", bold(name), "! ", INTRO, resumed),
+        Text.of(
+            "Try ",
+            code("/latest"),
+            " for the newest articles, ",
+            code("/topics"),
+            " to subscribe to a topic, or ",
+            code("/summary"),
+            " with some text. ",
+            "All commands: ",
+            code("/help"),
+            ".",
+        ),
+    )
+
+
+def _command_item(spec: registry.CommandSpec) -> Text:
+    parts: list[str | Span | Text] = [bold(spec.usage or f"/{spec.name}"), f" — {spec.help}"]
+    if spec.examples:
+        parts.append("\n   e.g. ")
+        for index, example in enumerate(spec.examples):
+            if index:
+                parts.append(", ")
+            parts.append(code(example))
+    return Text.of(*parts)
+
+
+@command(
+    "help",
+    help="every command, with examples",
+    usage="/help",
+)
+async def help_command(ctx: Context, req: Request) -> Reply:
+    """List every command; admin commands too when an admin asks."""
+    specs = [spec for spec in registry.ordered_commands() if not spec.name.startswith("_")]
+    public = [_command_item(spec) for spec in specs if not spec.admin]
+    lines = Text.of(bold("Commands"), "\n", *_join(public))
+    items = [Text.of(INTRO), lines]
+    if ctx.is_admin(req):
+        admin = [_command_item(spec) for spec in specs if spec.admin]
+        if admin:
+            items.append(Text.of(bold("Admin commands"), "\n", *_join(admin)))
+    items.append(
+        Text.of(
+            italic(
+                "Article ids look like #12; a <topic> is its short name or its title, "
+                "any case. Times are HH:MM, 24-hour, in the chat's time zone (/settings)."
+            )
+        )
+    )
+    return Reply.say(*items)
+
+
+def _join(items: list[Text]) -> list[Text | str]:
+    joined: list[Text | str] = []
+    for index, item in enumerate(items):
+        if index:
+            joined.append("\n")
+        joined.append(item)
+    return joined

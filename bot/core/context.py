@@ -1,0 +1,113 @@
+"""What every handler gets besides the request: the store, settings, the ingestor, a clock.
+
+Store and Ingestor calls block; handlers call them through ``await ctx.call(fn, *args)``
+(``asyncio.to_thread``). Long jobs that the user should not wait for go through
+``ctx.background``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from bot.config import Settings
+from bot.core.types import Request
+
+if TYPE_CHECKING:
+    from ingest.pipeline import Ingestor
+
+    from storage.store import Store
+    from storage.views import ChatView
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+SubscriptionsHook = Callable[[int], Awaitable[None] | None]
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Context:
+    """Shared by all handlers of one Core; ``now`` and the hook are injectable for tests."""
+
+    store: Store
+    settings: Settings
+    ingestor: Ingestor | None = None
+    now: Callable[[], datetime] = utc_now
+    on_subscriptions_changed: SubscriptionsHook | None = None
+    bot_username: str = ""
+    _known_chats: dict[int, tuple[str, str, str]] = field(default_factory=dict, repr=False)
+    _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
+
+    async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a blocking call (Store, Ingestor, summarizer) off the event loop."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    def background(self, fn: Callable[..., Any], /, *args: Any, label: str = "") -> None:
+        """Run a blocking job in a thread without waiting for it; failures are logged."""
+
+        async def runner() -> None:
+            try:
+                await asyncio.to_thread(fn, *args)
+            except Exception:
+                log.exception("background job %s failed", label or getattr(fn, "__name__", fn))
+
+        task = asyncio.get_running_loop().create_task(runner())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def wait_background(self) -> None:
+        """Wait for background jobs (tests and shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def subscriptions_changed(self, chat_id: int) -> None:
+        """Tell the scheduler (if one is attached) that a chat's subscriptions changed."""
+        hook = self.on_subscriptions_changed
+        if hook is None:
+            return
+        try:
+            result = hook(chat_id)
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            log.exception("on_subscriptions_changed(%s) failed", chat_id)
+
+    def is_admin(self, req: Request) -> bool:
+        """Admins: flagged by the adapter, or listed in NEWSBOT_ADMIN_IDS."""
+        return req.is_admin or (req.user_id is not None and req.user_id in self.settings.admin_ids)
+
+    async def ensure_chat(self, req: Request) -> None:
+        """Record the chat on first contact (and when its title changes), cheaply."""
+        chat = req.chat
+        seen = (chat.type, chat.title, chat.username)
+        if self._known_chats.get(chat.id) == seen:
+            return
+        await self.call(
+            self.store.upsert_chat,
+            chat.id,
+            type=chat.type,
+            title=chat.title,
+            username=chat.username,
+            language=req.language,
+            default_timezone=self.settings.default_timezone,
+        )
+        self._known_chats[chat.id] = seen
+
+    async def chat_view(self, req: Request) -> ChatView:
+        """The chat's stored settings (time zone, summary length ...)."""
+        view = await self.call(self.store.get_chat, req.chat.id)
+        if view is None:
+            self._known_chats.pop(req.chat.id, None)
+            await self.ensure_chat(req)
+            view = await self.call(self.store.get_chat, req.chat.id)
+        assert view is not None
+        return view

@@ -1,0 +1,227 @@
+"""Transport-free values the core speaks: a Request in, a Reply (messages of rich text) out.
+
+Adapters (Telegram, console) build a ``Request`` from whatever arrived, hand it to
+``Core.handle`` and render the ``Reply`` with ``bot.core.render`` (HTML or plain text).
+Nothing here knows about Telegram or about the terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+ChatType = Literal["private", "group", "supergroup", "channel", "console"]
+Style = Literal["plain", "bold", "italic", "code", "link"]
+
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's cap on callback_data
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """The conversation a request came from."""
+
+    id: int
+    type: ChatType = "private"
+    title: str = ""
+    username: str = ""
+
+    @property
+    def is_private(self) -> bool:
+        return self.type in {"private", "console"}
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One incoming message (or button press), already stripped of transport details.
+
+    ``command`` is lower-case without '/' and '@BotName' ('' for plain text); ``args`` is the
+    text after the command (it may span several lines); ``text`` is the whole message.
+    """
+
+    chat: Chat
+    user_id: int | None = None
+    user_name: str = ""
+    command: str = ""
+    args: str = ""
+    text: str = ""
+    reply_to_text: str | None = None
+    is_admin: bool = False
+    message_id: int | None = None
+    edited: bool = False
+    language: str = ""
+    addressed: bool = False  # the command named this bot explicitly (/latest@ThisBot)
+
+    @property
+    def actor(self) -> str:
+        """A short label for logs and ``added_by``: the user name, else the user id."""
+        return self.user_name or (str(self.user_id) if self.user_id is not None else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text in one style; ``url`` is set for links only."""
+
+    text: str
+    style: Style = "plain"
+    url: str | None = None
+
+
+def plain(text: str) -> Span:
+    """A plain span."""
+    return Span(text)
+
+
+def bold(text: str) -> Span:
+    """A bold span."""
+    return Span(text, "bold")
+
+
+def italic(text: str) -> Span:
+    """An italic span."""
+    return Span(text, "italic")
+
+
+def code(text: str) -> Span:
+    """A monospace span."""
+    return Span(text, "code")
+
+
+def link(text: str, url: str) -> Span:
+    """A hyperlink span."""
+    return Span(text, "link", url)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One item of a message: a small rich-text value made of spans (newlines allowed)."""
+
+    spans: tuple[Span, ...] = ()
+
+    @classmethod
+    def of(cls, *parts: str | Span | Text) -> Text:
+        """Build from strings (plain), spans and other Texts, in order."""
+        spans: list[Span] = []
+        for part in parts:
+            if isinstance(part, Text):
+                spans.extend(part.spans)
+            elif isinstance(part, Span):
+                spans.append(part)
+            elif part:
+                spans.append(Span(part))
+        return cls(tuple(span for span in spans if span.text))
+
+    def __add__(self, other: str | Span | Text) -> Text:
+        return Text.of(self, other)
+
+    @property
+    def plain_text(self) -> str:
+        """The text without styling."""
+        return "".join(span.text for span in self.spans)
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+
+def truncate_callback_data(data: str, limit: int = CALLBACK_DATA_LIMIT) -> str:
+    """Cut ``data`` to at most ``limit`` UTF-8 bytes without splitting a character."""
+    encoded = data.encode("utf-8")
+    if len(encoded) <= limit:
+        return data
+    return encoded[:limit].decode("utf-8", errors="ignore")
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button: ``callback_data`` (<= 64 bytes, truncated if longer) or a ``url``."""
+
+    label: str
+    callback_data: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.callback_data is None) == (self.url is None):
+            raise ValueError("a Button needs exactly one of callback_data and url")
+        if self.callback_data is not None:
+            object.__setattr__(self, "callback_data", truncate_callback_data(self.callback_data))
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One chat message: items (rendered one after another, blank line between) and buttons.
+
+    Renderers may split a message that is too long between items; the keyboard goes with
+    the last part.
+    """
+
+    items: tuple[Text, ...] = ()
+    keyboard: Keyboard = ()
+    link_preview: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        *items: str | Span | Text,
+        keyboard: Sequence[Sequence[Button]] = (),
+        link_preview: bool = False,
+    ) -> Message:
+        """Build from items (each a str, Span or Text) and keyboard rows."""
+        texts = tuple(item if isinstance(item, Text) else Text.of(item) for item in items)
+        rows = tuple(tuple(row) for row in keyboard if row)
+        return cls(tuple(text for text in texts if text), rows, link_preview)
+
+    @property
+    def buttons(self) -> tuple[Button, ...]:
+        """All buttons, row by row."""
+        return tuple(button for row in self.keyboard for button in row)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the core answers: messages to send, or (for a button press) an edit and a toast.
+
+    ``edit`` asks the adapter to replace the message whose button was pressed with the first
+    message (the others are sent after it); ``toast`` is the short callback answer text.
+    An empty Reply means: say nothing.
+    """
+
+    messages: tuple[Message, ...] = ()
+    edit: bool = False
+    toast: str | None = None
+
+    @classmethod
+    def say(
+        cls,
+        *items: str | Span | Text,
+        keyboard: Sequence[Sequence[Button]] = (),
+        edit: bool = False,
+        toast: str | None = None,
+    ) -> Reply:
+        """A reply of one message built from ``items``."""
+        return cls((Message.of(*items, keyboard=keyboard),), edit, toast)
+
+    @classmethod
+    def of(
+        cls, messages: Iterable[Message], *, edit: bool = False, toast: str | None = None
+    ) -> Reply:
+        """A reply of several messages."""
+        return cls(tuple(messages), edit, toast)
+
+    @classmethod
+    def nothing(cls, toast: str | None = None) -> Reply:
+        """No message (a button press may still get a toast)."""
+        return cls((), False, toast)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandInfo:
+    """A command as shown in /help and in Telegram's command menu."""
+
+    name: str
+    description: str
+    usage: str = ""
+    examples: tuple[str, ...] = ()
+    admin: bool = False
