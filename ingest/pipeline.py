@@ -1,0 +1,298 @@
+"""The ingestion pipeline: text or a URL in; summarized, tagged and stored article out.
+
+Summaries and topic tags are computed once here, at ingest, and stored with the article, so
+nothing downstream ever re-summarizes a full text. Everything is synchronous; the async bot
+calls it through ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from ingest.errors import IngestError
+from ingest.extract import extract
+from ingest.fetch import Fetcher, check_url
+from ingest.tagging import (
+    ArticleText,
+    RuleError,
+    TopicMatcher,
+    compile_topics,
+    matching_topics,
+    parse_rule,
+)
+from storage.store import StorageError, Store
+from storage.urls import normalize_url
+from storage.views import ArticleDraft, ArticleView
+from summarizer import SummarizerError, summarize
+
+__all__ = [
+    "AddOutcome",
+    "BulkResult",
+    "IngestError",
+    "Ingestor",
+    "TextItem",
+    "retag_all",
+    "start_retag",
+]
+
+logger = logging.getLogger(__name__)
+
+TOPIC_CACHE_SECONDS = 5.0
+PROGRESS_EVERY_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class AddOutcome:
+    """The stored article, whether it is new, and the topics it is tagged with."""
+
+    article: ArticleView
+    created: bool
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TextItem:
+    """One article to add in bulk (an import line, a feed entry)."""
+
+    title: str
+    body: str
+    url: str | None = None
+    source: str = ""
+    added_by: str = ""
+    published_at: datetime | None = None
+    language: str = ""
+    feed_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BulkResult:
+    """What became of one item of a bulk add: an outcome, or the error that skipped it."""
+
+    item: TextItem
+    outcome: AddOutcome | None
+    error: str = ""
+
+
+class Ingestor:
+    """Summarizes, tags and stores articles; fetches and extracts URLs first."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        allow_private_urls: bool = False,
+        fetcher: Fetcher | None = None,
+    ) -> None:
+        self.store = store
+        self.allow_private_urls = allow_private_urls
+        self._fetcher = fetcher
+        self._owns_fetcher = fetcher is None
+        self._topics: list[TopicMatcher] = []
+        self._topics_loaded_at = float("-inf")
+        self._lock = threading.Lock()
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """The HTTP client, created on first use."""
+        with self._lock:
+            if self._fetcher is None:
+                self._fetcher = Fetcher(allow_private_urls=self.allow_private_urls)
+            return self._fetcher
+
+    def close(self) -> None:
+        """Release the HTTP client if this ingestor made it."""
+        if self._owns_fetcher and self._fetcher is not None:
+            self._fetcher.close()
+            self._fetcher = None
+
+    def topics(self) -> list[TopicMatcher]:
+        """The topics' compiled rules, reloaded from storage every few seconds."""
+        now = time.monotonic()
+        if now - self._topics_loaded_at > TOPIC_CACHE_SECONDS:
+            topics = self.store.list_topics()
+            self._topics = compile_topics((topic.slug, topic.rule) for topic in topics)
+            self._topics_loaded_at = now
+        return self._topics
+
+    def refresh_topics(self) -> None:
+        """Forget the cached topic rules (after a topic was added, changed or deleted)."""
+        self._topics_loaded_at = float("-inf")
+
+    def tag(self, title: str, body: str) -> tuple[str, ...]:
+        """The slugs of the topics the article matches."""
+        return matching_topics(title, body, self.topics())
+
+    def prepare(self, item: TextItem) -> ArticleDraft:
+        """Summarize and tag one item into a draft for storage; IngestError if it cannot be."""
+        title = " ".join((item.title or "").split())
+        body = (item.body or "").strip()
+        if not title:
+            raise IngestError("The article has no title.")
+        if not body:
+            raise IngestError("The article has no text.")
+        try:
+            summary = summarize(body, title=title, language=item.language or None)
+        except SummarizerError as error:
+            raise IngestError(str(error)) from None
+        return ArticleDraft(
+            title=title,
+            body=body,
+            url=normalize_url(item.url) if item.url else None,
+            source=item.source,
+            language=(item.language or summary.language)[:8],
+            published_at=item.published_at,
+            added_by=item.added_by,
+            summary=tuple(summary.sentences),
+            summary_algorithm=summary.algorithm,
+            topic_slugs=self.tag(title, body),
+            feed_id=item.feed_id,
+        )
+
+    def add_item(self, item: TextItem) -> AddOutcome:
+        """Summarize, tag and store one item; a duplicate returns the stored article."""
+        if item.url:
+            existing = self.store.find_article_by_url(normalize_url(item.url))
+            if existing is not None:
+                return AddOutcome(existing, False, existing.topic_slugs)
+        draft = self.prepare(item)
+        try:
+            result = self.store.add_article(draft)
+        except StorageError as error:
+            raise IngestError(str(error)) from None
+        return AddOutcome(result.article, result.created, result.article.topic_slugs)
+
+    def add_text(
+        self,
+        title: str,
+        body: str,
+        *,
+        url: str | None = None,
+        source: str = "",
+        added_by: str = "",
+        published_at: datetime | None = None,
+        language: str = "",
+        feed_id: int | None = None,
+    ) -> AddOutcome:
+        """Summarize, tag and store an article; a duplicate returns the existing one."""
+        if url:
+            url = check_url(url)
+        item = TextItem(title, body, url, source, added_by, published_at, language, feed_id)
+        return self.add_item(item)
+
+    def add_url(self, url: str, *, added_by: str = "") -> AddOutcome:
+        """Fetch, extract, summarize, tag and store the article at ``url``."""
+        checked = check_url(url)
+        existing = self.store.find_article_by_url(normalize_url(checked))
+        if existing is not None:
+            return AddOutcome(existing, False, existing.topic_slugs)
+        fetched = self.fetcher.fetch(checked)
+        page = extract(
+            fetched.content, fetched.content_type, url=fetched.url, charset=fetched.charset
+        )
+        source = page.site_name or (urlsplit(fetched.url).hostname or "")
+        return self.add_item(
+            TextItem(
+                title=page.title,
+                body=page.text,
+                url=fetched.url,
+                source=source[:200],
+                added_by=added_by,
+                published_at=page.published_at,
+                language=page.language,
+            )
+        )
+
+    def add_many(self, items: Iterable[TextItem], *, batch_size: int = 200) -> Iterator[BulkResult]:
+        """Add many items, storing them in batches; each item yields a BulkResult, in order."""
+        batch: list[tuple[TextItem, ArticleDraft | None, str]] = []
+        for item in items:
+            try:
+                batch.append((item, self.prepare(item), ""))
+            except IngestError as error:
+                batch.append((item, None, str(error)))
+            if len(batch) >= batch_size:
+                yield from self._store_batch(batch)
+                batch = []
+        if batch:
+            yield from self._store_batch(batch)
+
+    def _store_batch(
+        self, batch: list[tuple[TextItem, ArticleDraft | None, str]]
+    ) -> Iterator[BulkResult]:
+        drafts = [draft for _, draft, _ in batch if draft is not None]
+        try:
+            stored = iter(self.store.add_articles(drafts))
+        except StorageError:
+            stored = None
+        for item, draft, error in batch:
+            if draft is None:
+                yield BulkResult(item, None, error)
+                continue
+            if stored is not None:
+                result = next(stored)
+            else:
+                # One bad draft failed the whole batch: store one by one to isolate it.
+                try:
+                    result = self.store.add_article(draft)
+                except StorageError as failure:
+                    yield BulkResult(item, None, str(failure))
+                    continue
+            outcome = AddOutcome(result.article, result.created, result.article.topic_slugs)
+            yield BulkResult(item, outcome)
+
+
+def retag_all(store: Store, topic_slug: str) -> int:
+    """Apply one topic's rule to every stored article (add or remove the tag); return matches."""
+    topic = store.find_topic(topic_slug)
+    if topic is None:
+        raise IngestError(f"There is no topic {topic_slug!r}.")
+    try:
+        rule = parse_rule(topic.rule) if topic.rule.strip() else None
+    except RuleError as error:
+        raise IngestError(f"The rule of topic {topic.slug} is not valid: {error}") from None
+    started = last_report = time.monotonic()
+    seen = matched = changed = 0
+    logger.info("retagging every article for topic %s", topic.slug)
+    for article in store.iter_articles():
+        seen += 1
+        has_tag = topic.slug in article.topic_slugs
+        wants_tag = rule is not None and ArticleText(article.title, article.body).matches(rule)
+        matched += wants_tag
+        if wants_tag != has_tag:
+            others = [slug for slug in article.topic_slugs if slug != topic.slug]
+            store.set_article_topics(article.id, [*others, topic.slug] if wants_tag else others)
+            changed += 1
+        if time.monotonic() - last_report >= PROGRESS_EVERY_SECONDS:
+            last_report = time.monotonic()
+            logger.info(
+                "retagging %s: %d articles checked, %d match so far", topic.slug, seen, matched
+            )
+    logger.info(
+        "retagged %s: %d articles checked, %d match, %d changed in %.1f s",
+        topic.slug,
+        seen,
+        matched,
+        changed,
+        time.monotonic() - started,
+    )
+    return matched
+
+
+def start_retag(store: Store, topic_slug: str) -> threading.Thread:
+    """Run retag_all in a background daemon thread (errors are logged, never raised)."""
+
+    def run() -> None:
+        try:
+            retag_all(store, topic_slug)
+        except Exception:
+            logger.exception("retagging topic %s failed", topic_slug)
+
+    thread = threading.Thread(target=run, name=f"retag-{topic_slug}", daemon=True)
+    thread.start()
+    return thread
