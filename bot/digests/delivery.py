@@ -1,0 +1,410 @@
+"""The exactly-once delivery engine: claim in the database, send, record, mark, reschedule.
+
+Transport-agnostic: it talks to a ``Sender`` (Telegram, the console, a test fake) whose
+typed errors say what happened. Claims live in the database (one row per subscription and
+period), never in memory, so a restarted process resumes a half-sent digest from the parts it
+recorded and two processes sharing PostgreSQL never send the same digest twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.core.types import Message
+from bot.digests.compose import ComposedDigest, DigestComposer, first_window_start
+from bot.digests.schedule import next_due, period_key
+from storage.store import Store
+from storage.views import ChatView, DeliveryView, SubscriptionView
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+DUE_BATCH = 1000
+TRANSIENT_ATTEMPTS = 5
+
+
+class SendError(Exception):
+    """Base of the typed errors a Sender raises."""
+
+
+class RetryAfter(SendError):
+    """Flood control: wait ``seconds`` and try again (nothing is dropped)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = float(seconds)
+
+
+class ChatBlocked(SendError):
+    """The bot was blocked, kicked, or the chat is gone: pause the chat's subscriptions."""
+
+
+class ChatMigrated(SendError):
+    """The group became a supergroup with ``new_chat_id``."""
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(f"chat migrated to {new_chat_id}")
+        self.new_chat_id = int(new_chat_id)
+
+
+class TransientSendError(SendError):
+    """A network failure or timeout: worth retrying later."""
+
+
+class PermanentSendError(SendError):
+    """The message was refused for good (a bad request): record the failure."""
+
+
+class Sender(Protocol):
+    """Sends one message to one chat, raising the typed errors above."""
+
+    async def send(self, chat_id: int, message: Message) -> None: ...
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def default_worker_id() -> str:
+    """A name for this process in claim rows: host, pid and a random suffix."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class RunReport:
+    """What one engine pass did."""
+
+    sent: int = 0
+    parts: int = 0
+    empty: int = 0
+    blocked: int = 0
+    migrated: int = 0
+    failed: int = 0
+    resumed: int = 0
+    skipped: int = 0
+    retries: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Pacer:
+    """Spacing between sends: overall (messages per second) and per chat (1 s, 3 s for groups)."""
+
+    def __init__(
+        self,
+        *,
+        overall_per_second: float | None = None,
+        private_interval: float = 1.0,
+        group_interval: float = 3.0,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.overall_interval = 1.0 / overall_per_second if overall_per_second else 0.0
+        self.private_interval = private_interval
+        self.group_interval = group_interval
+        self._sleep = sleep
+        self._next_overall = 0.0
+        self._last_by_chat: dict[int, float] = {}
+        self._chat_locks: dict[int, asyncio.Lock] = {}
+
+    def chat_lock(self, chat_id: int) -> asyncio.Lock:
+        """One sender at a time per chat, so per-chat spacing holds across tasks."""
+        lock = self._chat_locks.get(chat_id)
+        if lock is None:
+            lock = self._chat_locks[chat_id] = asyncio.Lock()
+        return lock
+
+    async def wait(self, chat_id: int, is_group: bool) -> None:
+        """Sleep until both the overall and the chat's spacing allow one more message."""
+        loop = asyncio.get_running_loop()
+        interval = self.group_interval if is_group else self.private_interval
+        last = self._last_by_chat.get(chat_id)
+        if last is not None:
+            delay = last + interval - loop.time()
+            if delay > 0:
+                await self._sleep(delay)
+        if self.overall_interval:
+            now = loop.time()
+            slot = max(now, self._next_overall)
+            self._next_overall = slot + self.overall_interval
+            if slot > now:
+                await self._sleep(slot - now)
+
+    def hold(self, seconds: float) -> None:
+        """Flood control said wait: no message to anyone for ``seconds``."""
+        until = asyncio.get_running_loop().time() + seconds
+        self._next_overall = max(self._next_overall, until)
+
+    def sent(self, chat_id: int) -> None:
+        """Remember when the chat last got a message."""
+        now = asyncio.get_running_loop().time()
+        self._last_by_chat[chat_id] = now
+        if len(self._last_by_chat) > 50_000:
+            horizon = now - max(self.private_interval, self.group_interval)
+            self._last_by_chat = {k: v for k, v in self._last_by_chat.items() if v > horizon}
+            self._chat_locks = {
+                k: v for k, v in self._chat_locks.items() if k in self._last_by_chat or v.locked()
+            }
+
+
+def is_group_chat(chat: ChatView | None, chat_id: int) -> bool:
+    """Groups (20 messages a minute) by stored type, else by Telegram's negative ids."""
+    if chat is not None and chat.type in {"group", "supergroup", "channel"}:
+        return True
+    return chat_id < 0
+
+
+class DeliveryEngine:
+    """Delivers due digests exactly once; call ``run_once`` periodically."""
+
+    def __init__(
+        self,
+        store: Store,
+        sender: Sender,
+        *,
+        worker: str | None = None,
+        clock: Clock = utc_now,
+        composer: DigestComposer | None = None,
+        pacer: Pacer | None = None,
+        concurrency: int = 8,
+        stale_after: timedelta = timedelta(seconds=90),
+        sleep: Sleep = asyncio.sleep,
+        on_claimed: Callable[[DeliveryView], None] | None = None,
+        on_part_sent: Callable[[DeliveryView, int], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.sender = sender
+        self.worker = worker or default_worker_id()
+        self.clock = clock
+        self.composer = composer or DigestComposer(store)
+        self.pacer = pacer or Pacer(sleep=sleep)
+        self.concurrency = max(1, concurrency)
+        self.stale_after = stale_after
+        self._sleep = sleep
+        self._on_claimed = on_claimed
+        self._on_part_sent = on_part_sent
+        self._running = asyncio.Lock()
+
+    @property
+    def busy(self) -> bool:
+        """True while a pass is running."""
+        return self._running.locked()
+
+    async def run_once(self) -> RunReport:
+        """Resume stale claims, then deliver every due subscription (one pass at a time)."""
+        report = RunReport()
+        if self._running.locked():
+            report.skipped += 1
+            return report
+        async with self._running:
+            await self._resume_stale(report)
+            await self._deliver_due(report)
+        return report
+
+    async def _call(self, fn: Callable[..., object], /, *args: object, **kwargs: object):
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def _pool(self, jobs: list[Callable[[], Awaitable[None]]]) -> None:
+        queue: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue()
+        for job in jobs:
+            queue.put_nowait(job)
+
+        async def worker() -> None:
+            while True:
+                try:
+                    job = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                await job()
+
+        await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(jobs)))))
+
+    async def _resume_stale(self, report: RunReport) -> None:
+        older_than = self.clock() - self.stale_after
+        stale = await self._call(self.store.claim_stale_deliveries, self.worker, older_than)
+        if stale:
+            log.info("resuming %d interrupted digest deliveries", len(stale))
+
+        def job(delivery: DeliveryView) -> Callable[[], Awaitable[None]]:
+            async def run() -> None:
+                report.resumed += 1
+                await self._guarded(
+                    self._resume(delivery, report), report, delivery.subscription_id
+                )
+
+            return run
+
+        await self._pool([job(delivery) for delivery in stale])
+
+    async def _deliver_due(self, report: RunReport) -> None:
+        seen: set[int] = set()
+        while True:
+            now = self.clock()
+            due = await self._call(self.store.subscriptions_due, now, DUE_BATCH)
+            fresh = [sub for sub in due if sub.id not in seen]
+            if not fresh:
+                return
+            seen.update(sub.id for sub in fresh)
+
+            def job(sub: SubscriptionView) -> Callable[[], Awaitable[None]]:
+                async def run() -> None:
+                    await self._guarded(self._deliver(sub, report), report, sub.id)
+
+                return run
+
+            await self._pool([job(sub) for sub in fresh])
+            if len(due) < DUE_BATCH:
+                return
+
+    async def _guarded(
+        self, work: Awaitable[None], report: RunReport, subscription_id: int
+    ) -> None:
+        try:
+            await work
+        except TransientSendError as error:
+            # The claim stays; stale recovery picks it up from the parts already recorded.
+            report.errors.append(f"subscription {subscription_id}: {error}")
+            log.warning("digest for subscription %s postponed: %s", subscription_id, error)
+        except Exception as error:
+            report.failed += 1
+            report.errors.append(f"subscription {subscription_id}: {type(error).__name__}")
+            log.exception("digest for subscription %s failed", subscription_id)
+
+    def window_start(self, sub: SubscriptionView) -> datetime:
+        """Where the next scheduled digest of ``sub`` starts."""
+        return sub.last_digest_at or first_window_start(sub.created_at)
+
+    async def _deliver(self, sub: SubscriptionView, report: RunReport) -> None:
+        if sub.next_due_at is None:
+            return
+        chat = await self._call(self.store.get_chat, sub.chat_id)
+        if chat is None or chat.blocked_at is not None or not sub.active:
+            return
+        due = sub.next_due_at
+        period = period_key(due, chat.timezone, sub.weekday is not None)
+        start = self.window_start(sub)
+        end = max(due, start)
+        delivery = await self._call(
+            self.store.claim_delivery,
+            sub.id,
+            period,
+            worker=self.worker,
+            window_start=start,
+            window_end=end,
+        )
+        if delivery is None:
+            await self._settle_claimed_elsewhere(sub, period, chat)
+            return
+        if self._on_claimed is not None:
+            self._on_claimed(delivery)
+        await self._send(delivery, sub, chat, report)
+
+    async def _settle_claimed_elsewhere(
+        self, sub: SubscriptionView, period: str, chat: ChatView
+    ) -> None:
+        """Someone has this period: if it is finished, only the reschedule may be missing."""
+        rows = await self._call(self.store.deliveries_for, sub.id)
+        row = next((row for row in rows if row.period == period), None)
+        if row is not None and row.status != "claimed":
+            await self._reschedule(sub.id)
+
+    async def _resume(self, delivery: DeliveryView, report: RunReport) -> None:
+        sub = await self._call(self.store.get_subscription, delivery.subscription_id)
+        if sub is None:
+            await self._call(self.store.mark_delivery, delivery.id, "failed", error="unsubscribed")
+            return
+        chat = await self._call(self.store.get_chat, sub.chat_id)
+        if chat is None or chat.blocked_at is not None:
+            await self._call(self.store.mark_delivery, delivery.id, "blocked")
+            return
+        await self._send(delivery, sub, chat, report)
+
+    async def _send(
+        self, delivery: DeliveryView, sub: SubscriptionView, chat: ChatView, report: RunReport
+    ) -> None:
+        start = delivery.window_start or self.window_start(sub)
+        end = delivery.window_end or self.clock()
+        digest: ComposedDigest = await self._call(
+            self.composer.compose, sub.topic, start, end, notify_empty=chat.notify_empty
+        )
+        chat_id = chat.id
+        for index in range(delivery.parts_sent, len(digest.parts)):
+            outcome = await self._send_part(chat_id, chat, digest.parts[index], report)
+            if outcome == "blocked":
+                await self._call(self.store.set_chat_blocked, chat_id, True)
+                await self._call(self.store.mark_delivery, delivery.id, "blocked")
+                await self._reschedule(sub.id)
+                report.blocked += 1
+                return
+            if isinstance(outcome, int):
+                chat_id = outcome
+                report.migrated += 1
+            await self._call(self.store.record_parts_sent, delivery.id, index + 1)
+            report.parts += 1
+            if self._on_part_sent is not None:
+                self._on_part_sent(delivery, index + 1)
+        status = "sent" if digest.parts else "empty"
+        await self._call(
+            self.store.mark_delivery, delivery.id, status, article_count=digest.article_count
+        )
+        await self._reschedule(sub.id)
+        if digest.parts:
+            report.sent += 1
+        else:
+            report.empty += 1
+
+    async def _send_part(
+        self, chat_id: int, chat: ChatView, message: Message, report: RunReport
+    ) -> str | int | None:
+        """Send one part; 'blocked', the new chat id after a migration, or None when sent."""
+        migrated_to: int | None = None
+        transient = 0
+        while True:
+            async with self.pacer.chat_lock(chat_id):
+                await self.pacer.wait(chat_id, is_group_chat(chat, chat_id))
+                try:
+                    await self.sender.send(chat_id, message)
+                except RetryAfter as error:
+                    report.retries += 1
+                    log.info("flood control for chat %s: waiting %.1f s", chat_id, error.seconds)
+                    self.pacer.hold(error.seconds)
+                    await self._sleep(max(error.seconds, 0.05))
+                    continue
+                except ChatBlocked:
+                    return "blocked"
+                except ChatMigrated as error:
+                    await self._call(self.store.migrate_chat, chat_id, error.new_chat_id)
+                    chat_id = migrated_to = error.new_chat_id
+                    continue
+                except TransientSendError:
+                    transient += 1
+                    if transient >= TRANSIENT_ATTEMPTS:
+                        raise
+                    await self._sleep(min(2.0**transient, 30.0))
+                    continue
+                finally:
+                    self.pacer.sent(chat_id)
+            return migrated_to
+
+    async def _reschedule(self, subscription_id: int) -> None:
+        """Move next_due_at past now, unless it already points to the future."""
+        sub = await self._call(self.store.get_subscription, subscription_id)
+        if sub is None:
+            return
+        now = self.clock()
+        if sub.next_due_at is not None and sub.next_due_at > now:
+            return
+        chat = await self._call(self.store.get_chat, sub.chat_id)
+        timezone = chat.timezone if chat is not None else "UTC"
+        after = max(now, sub.next_due_at) if sub.next_due_at is not None else now
+        await self._call(
+            self.store.set_next_due, sub.id, next_due(sub.local_time, sub.weekday, timezone, after)
+        )
