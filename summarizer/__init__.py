@@ -1,0 +1,24 @@
+"""newsbot's summarizer: offline extractive summaries and multi-article digests, built on sumy.
+
+A pure library: text in, sentences out. It imports nothing from the rest of newsbot.
+"""
+
+from summarizer.api import summarize
+from summarizer.cleaning import html_to_text
+from summarizer.digest import Digest, DigestArticle, DigestGroup, DigestSentence, build_digest
+from summarizer.summarizers import ALGORITHMS, DEFAULT_ALGORITHM
+from summarizer.types import SummarizerError, Summary
+
+__all__ = [
+    "ALGORITHMS",
+    "DEFAULT_ALGORITHM",
+    "Digest",
+    "DigestArticle",
+    "DigestGroup",
+    "DigestSentence",
+    "SummarizerError",
+    "Summary",
+    "build_digest",
+    "html_to_text",
+    "summarize",
+]

@@ -1,0 +1,165 @@
+"""summarize(): validate options, clean the input, pick a language and run an algorithm."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from sumy.summarizers._summarizer import AbstractSummarizer
+
+from summarizer import languages
+from summarizer.cleaning import clean, html_to_text, junk_ratio, looks_like_html, normalize_text
+from summarizer.document import build_document, lines_as_document
+from summarizer.selection import Selection
+from summarizer.stemmers import stemmer_for
+from summarizer.stopwords import stop_words
+from summarizer.summarizers import ALGORITHMS, DEFAULT_ALGORITHM, create
+from summarizer.tokenizers import OfflineTokenizer
+from summarizer.types import SummarizerError, Summary
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SENTENCES = 3
+DEFAULT_MAX_CHARS = 600
+MAX_SENTENCES_OPTION = 50
+MAX_TEXT_CHARS = 200_000
+MAX_HTML_CHARS = 3_000_000
+# Algorithms whose cost grows with the square of the sentence count get fewer sentences.
+_MAX_SENTENCES = {"lexrank": 400, "textrank": 400, "lsa": 400, "kl": 400, "sumbasic": 400}
+_MAX_SENTENCES_LINEAR = 3000
+_LONG_SENTENCE_CHARS = 2000
+_JUNK_RATIO = 0.05
+
+
+def summarize(
+    text: str,
+    *,
+    sentences: int | None = None,
+    ratio: float | None = None,
+    language: str | None = None,
+    algorithm: str | None = None,
+    title: str | None = None,
+) -> Summary:
+    """Summarize text (plain or HTML) into sentences of its own, in article order."""
+    name = _check_algorithm(algorithm)
+    _check_counts(sentences, ratio)
+    chosen_language = _check_language(language)
+    notes: list[str] = []
+    text = _prepare(text, notes)
+    lang = chosen_language or languages.detect(text)
+    if lang.neutral:
+        notes.append(
+            "The language was not recognised; a language-neutral method was used "
+            "(no stemming or stop words)."
+        )
+    tokenizer = OfflineTokenizer(lang)
+    cleaned = clean(text, title)
+    limit = _MAX_SENTENCES.get(name, _MAX_SENTENCES_LINEAR)
+    document, capped = build_document(cleaned, tokenizer, max_sentences=limit)
+    if not document.sentences:
+        document = lines_as_document(text, tokenizer, max_sentences=limit)
+        if document.sentences:
+            notes.append("The text has no sentence punctuation; its lines were used as sentences.")
+    if capped:
+        notes.append(f"Only the first {limit} sentences were considered.")
+    if not document.sentences:
+        raise SummarizerError("There is no text to summarize.")
+    count, max_chars = _budget(sentences, ratio, len(document.sentences))
+    chosen = _run(name, lang, document, Selection(count, max_chars), notes, cleaned.title)
+    result = tuple(_shorten(str(sentence), notes) for sentence in chosen)
+    return Summary(sentences=result, language=lang.code, algorithm=name, notes=tuple(notes))
+
+
+def _check_algorithm(algorithm: str | None) -> str:
+    name = (algorithm or DEFAULT_ALGORITHM).strip().lower()
+    if name not in ALGORITHMS:
+        raise SummarizerError(
+            f"Unknown algorithm '{algorithm}'. Choose one of: {', '.join(ALGORITHMS)}."
+        )
+    return name
+
+
+def _check_counts(sentences: int | None, ratio: float | None) -> None:
+    if sentences is not None and ratio is not None:
+        raise SummarizerError("Give either a number of sentences or a ratio, not both.")
+    if sentences is not None and (
+        isinstance(sentences, bool) or not isinstance(sentences, int)
+        or not 1 <= sentences <= MAX_SENTENCES_OPTION
+    ):
+        raise SummarizerError(
+            f"The number of sentences must be a whole number from 1 to {MAX_SENTENCES_OPTION}."
+        )
+    if ratio is not None and (
+        isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 < ratio <= 1
+    ):
+        raise SummarizerError("The ratio must be a number above 0 and at most 1.")
+
+
+def _check_language(language: str | None) -> languages.Language | None:
+    if language is None or not language.strip() or language.strip().lower() == "auto":
+        return None
+    resolved = languages.resolve(language)
+    if resolved is None:
+        supported = ", ".join(languages.SUPPORTED)
+        raise SummarizerError(f"Unsupported language '{language}'. Supported: {supported}.")
+    return resolved
+
+
+def _prepare(text: str | bytes, notes: list[str]) -> str:
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        raise SummarizerError("The text to summarize must be a string.")
+    if not text.strip():
+        raise SummarizerError("There is no text to summarize.")
+    if junk_ratio(text) > _JUNK_RATIO:
+        raise SummarizerError("This does not look like text (binary data?); nothing to summarize.")
+    if looks_like_html(text):
+        if len(text) > MAX_HTML_CHARS:
+            text = text[:MAX_HTML_CHARS]
+        text = html_to_text(text)
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+        notes.append(f"The text is long; only its first {MAX_TEXT_CHARS:,} characters were used.")
+    text = normalize_text(text)
+    if not re.search(r"[^\W_]", text):
+        raise SummarizerError("There is no text to summarize.")
+    return text
+
+
+def _budget(sentences: int | None, ratio: float | None, available: int) -> tuple[int, int | None]:
+    if sentences is not None:
+        return sentences, None
+    if ratio is not None:
+        return max(1, round(available * ratio)), None
+    return DEFAULT_SENTENCES, DEFAULT_MAX_CHARS
+
+
+def _run(
+    name: str,
+    lang: languages.Language,
+    document: object,
+    selection: Selection,
+    notes: list[str],
+    title: str | None,
+) -> tuple[object, ...]:
+    stemmer = stemmer_for(lang.name)
+    words = stop_words(lang.name) if lang.name else frozenset()
+    bonus = tuple(w for w in re.findall(r"[^\W\d_]+", (title or "").lower()) if w not in words)
+    summarizer: AbstractSummarizer = create(name, stemmer, words, bonus)
+    try:
+        return tuple(summarizer(document, selection))
+    except Exception as error:  # a stock algorithm failing on odd input must not crash us
+        log.warning("%s failed (%s); falling back to %s", name, error, DEFAULT_ALGORITHM)
+        notes.append(f"The {name} algorithm failed on this text; {DEFAULT_ALGORITHM} was used.")
+        fallback = create(DEFAULT_ALGORITHM, stemmer, words, bonus)
+        return tuple(fallback(document, selection))
+
+
+def _shorten(sentence: str, notes: list[str]) -> str:
+    if len(sentence) <= _LONG_SENTENCE_CHARS:
+        return sentence
+    note = "A very long sentence was shortened."
+    if note not in notes:
+        notes.append(note)
+    return sentence[:_LONG_SENTENCE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + " …"

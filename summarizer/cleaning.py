@@ -1,0 +1,224 @@
+"""Input cleaning: HTML to text, and sorting lines into story text, headings and boilerplate.
+
+Boilerplate (bylines, "About Author", "Related Articles", share buttons, datelines, repeated
+headlines) is dropped or kept only as a heading, so it can never become a summary sentence.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_HTML_HINT = re.compile(r"<(?:!doctype|html|body|p|div|br|article|span|h[1-6]|a\s)[\s>/]", re.I)
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "nav",
+              "footer", "aside", "button", "select", "head")
+_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+               "article", "header", "blockquote", "pre", "ul", "ol", "table", "figure",
+               "figcaption", "dd", "dt", "hr", "main")
+_TAG = re.compile(r"<[^>]*>")
+_SCRIPTISH = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+
+_BOILERPLATE = re.compile(
+    r"""^(?:
+        about\s+(?:the\s+)?author | related\s+(?:articles?|stories|posts|news|content|links)
+      | (?:read|see)\s+(?:more|also)\b.{0,80} | more\s+(?:on\s+this\s+story|stories|from\b.{0,60})
+      | share(?:\s+(?:this|on|via)\b.{0,40})? | tweet | pin\s*it | e-?mail | print
+      | (?:follow|like)\s+us\b.{0,60} | (?:sign\s+up|subscribe)\b.{0,80}
+      | click\s+here\b.{0,80} | advertisement | sponsored(?:\s+content)? | comments?(?:\s*\(\d+\))?
+      | leave\s+a\s+(?:comment|reply) | (?:all\s+rights\s+reserved|copyright|©).{0,120}
+      | (?:image|photo|picture|video)\s*(?:copyright|credit|caption)?\s*:?
+        .{0,80}(?:getty|reuters|ap|afp|images?)\b.{0,40}
+      | (?:facebook|twitter|whatsapp|linkedin|telegram|reddit|vk)
+        (?:[\s,|/]+(?:facebook|twitter|whatsapp|linkedin|telegram|reddit|vk|e-?mail|print))*
+      | tags?\s*:.{0,200} | filed\s+under\s*:?.{0,200}
+    )[\s.:|]*$""",
+    re.I | re.X,
+)
+_STAMP = re.compile(
+    r"^(?:published|updated|last\s+(?:updated|modified)|posted|опубликовано|обновлено)"
+    r"(?:\s+(?:on|at))?\s*:?\s*", re.I
+)
+_BOILERPLATE_MAX_WORDS = 12
+_BYLINE = re.compile(
+    r"^(?:by|written\s+by|reporting\s+by|автор|текст)\s*[.:]?\s+[^\W\d_][\w.'’ -]{1,60}$", re.I
+)
+_MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+           r"june|july|august|september|october|november|december|monday|tuesday|wednesday|"
+           r"thursday|friday|saturday|sunday|gmt|utc|bst|edt|est|pst|am|pm|a\.m|p\.m|мск")
+_DATE_TOKEN = re.compile(rf"^(?:\d[\d:./-]*|(?:{_MONTHS})\.?|[,|/–—-])$", re.I)
+_LEAD_DATELINE = re.compile(
+    r"^(?:[^\W\d_][\w .,'’-]{0,40}\s*)?\(\s*(?:CNN|Reuters|AP|AFP|UPI|Bloomberg)\s*\)"
+    r"\s*(?:--|—|–|-|:)?\s*",
+    re.I,
+)
+_BULLET = re.compile(r"^(?:[-*•·▪►‣–—]|\d{1,3}[.)])\s+(?=\S)")
+_TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_HEADING_MAX_WORDS = 14
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+@dataclass(slots=True)
+class CleanText:
+    """Text sorted into blocks: ('text', paragraph), ('bullet', item) or ('heading', line)."""
+
+    title: str | None
+    blocks: list[tuple[str, str]] = field(default_factory=list)
+    dropped: int = 0
+
+    def has_story(self) -> bool:
+        """Whether any paragraph or bullet is left."""
+        return any(kind != "heading" for kind, _ in self.blocks)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether the text is (probably) HTML markup rather than plain text."""
+    return bool(_HTML_HINT.search(text[:5000]))
+
+
+def html_to_text(html: str) -> str:
+    """Reduce an HTML page to plain text, one paragraph per block, scripts and navigation gone."""
+    if not html or not html.strip():
+        return ""
+    try:
+        return _lxml_text(html)
+    except Exception:  # malformed markup of any kind: fall back to a regex strip
+        return _regex_text(html)
+
+
+def _lxml_text(html: str) -> str:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    root = lxml_html.document_fromstring(html.encode("utf-8", "replace"))
+    for element in root.iter(*_DROP_TAGS):
+        element.drop_tree() if element.getparent() is not None else None
+    for element in root.iter(etree.Comment):
+        if element.getparent() is not None:
+            element.drop_tree()
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n\n" + (element.tail or "")
+        if element.tag in ("br", "hr"):
+            continue
+        element.text = "\n\n" + (element.text or "")
+    text = root.text_content()
+    return _tidy(text)
+
+
+def _regex_text(html: str) -> str:
+    text = _SCRIPTISH.sub(" ", html)
+    text = re.sub(r"<(?:/?(?:p|div|li|h[1-6]|tr|section|article|blockquote)|br)\b[^>]*>", "\n\n",
+                  text, flags=re.I)
+    return _tidy(html_lib.unescape(_TAG.sub(" ", text)))
+
+
+def _tidy(text: str) -> str:
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def junk_ratio(text: str) -> float:
+    """Share of control or replacement characters: high for binary data decoded as text."""
+    sample = text[:20_000]
+    if not sample:
+        return 0.0
+    return len(_CONTROL.findall(sample)) / len(sample)
+
+
+def normalize_text(text: str) -> str:
+    """Normalize Unicode (NFC), line ends and odd spaces; remove control characters."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    return _CONTROL.sub(" ", text)
+
+
+def same_line(a: str, b: str) -> bool:
+    """Whether two lines are the same text, ignoring case, spacing and punctuation."""
+    return _key(a) == _key(b) and bool(_key(a))
+
+
+def _key(line: str) -> str:
+    return re.sub(r"[\W_]+", " ", line.lower()).strip()
+
+
+def is_boilerplate(line: str) -> bool:
+    """Whether a line is page furniture (byline, share row, dateline, 'Related Articles' ...)."""
+    stripped = line.strip().strip("|•·-–— ")
+    if not stripped:
+        return True
+    short = len(stripped.split()) <= _BOILERPLATE_MAX_WORDS
+    if short and (_BOILERPLATE.match(stripped) or _BYLINE.match(stripped)):
+        return True
+    stamp = _STAMP.match(stripped)
+    if stamp:
+        stripped = stripped[stamp.end():].strip(" |") or "0"
+    tokens = re.findall(r"[^\s,|/]+|[,|/]", stripped)
+    return bool(tokens) and all(_DATE_TOKEN.match(token) for token in tokens)
+
+
+def is_heading_like(line: str) -> bool:
+    """A short line with no sentence punctuation at its end: a headline, caption or name."""
+    return len(line.split()) <= _HEADING_MAX_WORDS and not _TERMINAL.search(line)
+
+
+def clean(text: str, title: str | None = None) -> CleanText:
+    """Sort plain text into story paragraphs, bullets and headings; drop boilerplate lines."""
+    lines = text.split("\n")
+    result = CleanText(title=title.strip() if title and title.strip() else None)
+    if result.title is None:
+        result.title = _leading_headline(lines)
+    seen_short: list[str] = [result.title] if result.title else []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            result.blocks.append(("text", " ".join(paragraph)))
+            paragraph.clear()
+
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            flush()
+            continue
+        if is_boilerplate(line) or any(same_line(line, seen) for seen in seen_short):
+            flush()
+            result.dropped += 1
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            flush()
+            result.blocks.append(("bullet", line[bullet.end():].strip()))
+        elif is_heading_like(line):
+            flush()
+            result.blocks.append(("heading", line))
+            seen_short.append(line)
+        else:
+            paragraph.append(line)
+    flush()
+    _strip_lead_dateline(result)
+    return result
+
+
+def _leading_headline(lines: list[str]) -> str | None:
+    """The first headline-like line (3+ words, no end punctuation) before the story starts."""
+    for raw in lines[:12]:
+        line = raw.strip()
+        if not line or is_boilerplate(line):
+            continue
+        if not is_heading_like(line) and len(line.split()) > 25:
+            return None
+        if _TERMINAL.search(line):
+            return None
+        if len(line.split()) >= 3:
+            return line
+    return None
+
+
+def _strip_lead_dateline(result: CleanText) -> None:
+    for index, (kind, block) in enumerate(result.blocks):
+        if kind == "text":
+            stripped = _LEAD_DATELINE.sub("", block, count=1)
+            if stripped.strip():
+                result.blocks[index] = (kind, stripped)
+            return

@@ -1,0 +1,42 @@
+"""Build sumy's document model from cleaned text, with headings kept out of the sentences."""
+
+from __future__ import annotations
+
+from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+
+from summarizer.cleaning import CleanText, same_line
+from summarizer.tokenizers import OfflineTokenizer
+
+
+def build_document(
+    cleaned: CleanText, tokenizer: OfflineTokenizer, *, max_sentences: int
+) -> tuple[ObjectDocumentModel, bool]:
+    """Return sumy's document for the cleaned text and whether sentences were cut at the cap."""
+    paragraphs: list[Paragraph] = []
+    count = 0
+    capped = False
+    if cleaned.title:
+        paragraphs.append(Paragraph([Sentence(cleaned.title, tokenizer, is_heading=True)]))
+    for kind, block in cleaned.blocks:
+        if count >= max_sentences:
+            capped = True
+            break
+        if kind == "heading":
+            paragraphs.append(Paragraph([Sentence(block, tokenizer, is_heading=True)]))
+            continue
+        texts = [block] if kind == "bullet" else list(tokenizer.to_sentences(block))
+        sentences = []
+        for text in texts[: max_sentences - count]:
+            is_title = bool(cleaned.title) and same_line(text, cleaned.title or "")
+            sentences.append(Sentence(text, tokenizer, is_heading=is_title))
+        count += len(texts)
+        capped = capped or count > max_sentences
+        paragraphs.append(Paragraph(sentences))
+    return ObjectDocumentModel(paragraphs), capped
+
+
+def lines_as_document(text: str, tokenizer: OfflineTokenizer, *, max_sentences: int
+                      ) -> ObjectDocumentModel:
+    """A document in which every non-empty line is a sentence (for unpunctuated text)."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()][:max_sentences]
+    return ObjectDocumentModel([Paragraph([Sentence(line, tokenizer) for line in lines])])

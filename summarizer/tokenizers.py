@@ -1,0 +1,81 @@
+"""Offline sentence and word tokenizers with the interface sumy expects (to_sentences, to_words).
+
+Sentences are split by nupunkt, a Punkt splitter that ships its model inside the package, so no
+NLTK data is ever needed. Scripts nupunkt was not made for (CJK and others) use a punctuation
+splitter; CJK words are character bigrams, which need no dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from summarizer.languages import Language
+
+_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’-](?=[^\W\d_]))*")
+_CJK_RUN = re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF]+")
+_PUNCT_SPLIT = re.compile(r"(?<=[.!?。！？…])[\"'”’»)\]]*\s+|(?<=[。！？])")
+_SHORT_FRAGMENT = 2
+
+
+@cache
+def _punkt():  # type: ignore[no-untyped-def]
+    import nupunkt
+
+    return nupunkt.load_default_model()
+
+
+class OfflineTokenizer:
+    """Splits paragraphs into sentences and sentences into words, offline, for one language."""
+
+    def __init__(self, language: Language) -> None:
+        self._language = language
+        self._punkt_script = language.script in ("latin", "cyrillic")
+
+    @property
+    def language(self) -> str:
+        """The sumy language name (or the neutral code)."""
+        return self._language.name or self._language.code
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        """Split a paragraph into sentences."""
+        paragraph = paragraph.strip()
+        if not paragraph:
+            return ()
+        if self._punkt_script:
+            pieces = _punkt().tokenize(paragraph)
+        else:
+            pieces = _PUNCT_SPLIT.split(paragraph)
+        return tuple(_merge_fragments([p.strip() for p in pieces if p and p.strip()]))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        """Split a sentence into words (letters first; no punctuation or bare numbers)."""
+        words: list[str] = []
+        for word in _WORD.findall(sentence):
+            if _CJK_RUN.fullmatch(word):
+                words.extend(_bigrams(word))
+            else:
+                words.append(word)
+        return tuple(words)
+
+
+def _bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def _merge_fragments(pieces: list[str]) -> list[str]:
+    """Glue a one- or two-word fragment ("т.е.", "No.") to the sentence after it."""
+    merged: list[str] = []
+    carry = ""
+    for piece in pieces:
+        text = f"{carry} {piece}".strip() if carry else piece
+        if len(text.split()) <= _SHORT_FRAGMENT and text.endswith(".") and text[-2:-1].isalpha():
+            carry = text
+            continue
+        merged.append(text)
+        carry = ""
+    if carry:
+        merged.append(carry)
+    return merged
