@@ -53,6 +53,30 @@ def clean_inline(text: str | None, limit: int = TITLE_MAX) -> str:
     return _SPACES.sub(" ", value).strip()[:limit]
 
 
+_BLOCKS = frozenset(
+    {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section"}
+)
+
+
+def fragment_text(markup: str | None) -> str:
+    """The readable text of an HTML fragment (a feed entry's content): paragraphs kept."""
+    if not markup or not markup.strip():
+        return ""
+    if "<" not in markup:
+        return html.unescape(markup).replace("\x00", "").strip()
+    try:
+        root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    except Exception:  # lxml raises several types on junk; fall back to stripping tags
+        return clean_inline(markup, 1_000_000)
+    for junk in root.xpath("//script|//style|//noscript|//iframe|//form"):
+        junk.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag in _BLOCKS:
+            element.tail = "\n" + (element.tail or "")
+    lines = (_SPACES.sub(" ", line).strip() for line in root.text_content().split("\n"))
+    return "\n".join(line for line in lines if line).replace("\x00", "")
+
+
 def _published(date: str | None) -> datetime | None:
     if not date:
         return None

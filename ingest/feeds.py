@@ -1,0 +1,409 @@
+"""RSS and Atom feeds: adding, polling on a schedule, and OPML import.
+
+A poll asks with ETag/Last-Modified (a 304 costs nothing), parses with feedparser (RSS
+0.9x/1.0/2.0, Atom), skips entries already seen (by GUID in this feed, by link in any feed,
+by content hash in storage), takes an entry's text from the feed when it carries the whole
+story and fetches the linked page otherwise, then summarizes, tags and stores it. Feeds are
+polled concurrently in a bounded pool; a failing feed is retried later with a growing backoff,
+and one bad feed never stops the others.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import logging
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import feedparser
+from lxml import etree
+
+from ingest.errors import IngestError
+from ingest.extract import Extracted, clean_inline, extract, fragment_text
+from ingest.fetch import FEED_TYPES, check_url
+from ingest.pipeline import Ingestor, TextItem
+from storage.store import StorageError, Store
+from storage.urls import normalize_url
+from storage.views import FeedView
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_EVERY_MINUTES = 15
+MIN_EVERY_MINUTES = 1
+MAX_EVERY_MINUTES = 7 * 24 * 60
+MAX_BACKOFF = timedelta(hours=24)
+FULL_TEXT_WORDS = 150
+MIN_ENTRY_WORDS = 8
+MAX_ENTRIES_PER_POLL = 100
+FEED_WORKERS = 8
+PAGE_WORKERS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPollResult:
+    """What one poll of one feed did. status: 'ok', 'not-modified' or 'error'."""
+
+    feed_id: int
+    url: str
+    status: str
+    new_entries: int = 0
+    skipped: int = 0
+    error: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AddFeedOutcome:
+    """A feed added (or found already followed) and the result of its first poll."""
+
+    feed: FeedView
+    created: bool
+    poll: FeedPollResult | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    guid: str
+    link: str | None
+    title: str
+    content: str
+    summary: str
+    published_at: datetime | None
+
+
+def _entry_time(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
+def _entry_link(entry: Any) -> str | None:
+    link = (entry.get("link") or "").strip()
+    if not link:
+        return None
+    try:
+        return normalize_url(check_url(link))
+    except (IngestError, ValueError):
+        logger.info("feed entry link %r is not an http(s) URL, ignored", link[:200])
+        return None
+
+
+def _parse_entry(entry: Any) -> _Entry:
+    contents = entry.get("content") or []
+    content = max((fragment_text(part.get("value")) for part in contents), key=len, default="")
+    summary = fragment_text(entry.get("summary") or entry.get("description"))
+    link = _entry_link(entry)
+    title = clean_inline(entry.get("title"))
+    guid = (entry.get("id") or entry.get("guid") or "").strip()
+    if not guid:
+        guid = link or (
+            "sha1:" + hashlib.sha1((title + "\n" + (content or summary)).encode()).hexdigest()
+        )
+    return _Entry(guid[:2000], link, title, content, summary, _entry_time(entry))
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _title_from_text(text: str) -> str:
+    first = text.strip().split("\n", 1)[0]
+    return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
+
+
+def _next_poll(feed: FeedView, now: datetime, failed: bool) -> datetime:
+    every = timedelta(minutes=max(feed.every_minutes, MIN_EVERY_MINUTES))
+    if not failed:
+        return now + every
+    return now + min(every * 2 ** min(feed.error_count + 1, 8), MAX_BACKOFF)
+
+
+class FeedPoller:
+    """Polls feeds with one Ingestor and two bounded pools (feeds, linked pages)."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        allow_private_urls: bool = False,
+        ingestor: Ingestor | None = None,
+        feed_workers: int = FEED_WORKERS,
+        page_workers: int = PAGE_WORKERS,
+    ) -> None:
+        self.store = store
+        self.ingestor = ingestor or Ingestor(store, allow_private_urls=allow_private_urls)
+        self._owns_ingestor = ingestor is None
+        self.feed_workers = feed_workers
+        self._pages = ThreadPoolExecutor(page_workers, thread_name_prefix="feed-page")
+
+    def close(self) -> None:
+        """Stop the page pool and release the HTTP client if this poller made it."""
+        self._pages.shutdown(wait=True)
+        if self._owns_ingestor:
+            self.ingestor.close()
+
+    def __enter__(self) -> FeedPoller:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def poll_many(
+        self, feeds: Sequence[FeedView], *, now: datetime | None = None
+    ) -> list[FeedPollResult]:
+        """Poll the feeds concurrently; each gets a result, whatever the others do."""
+        if not feeds:
+            return []
+        moment = now or datetime.now(UTC)
+        with ThreadPoolExecutor(min(self.feed_workers, len(feeds)), "feed") as pool:
+            return list(pool.map(lambda feed: self.poll(feed, now=moment), feeds))
+
+    def poll(self, feed: FeedView, *, now: datetime | None = None) -> FeedPollResult:
+        """Poll one feed and record the outcome; never raises for a bad feed."""
+        moment = now or datetime.now(UTC)
+        try:
+            result = self._poll(feed, moment)
+        except IngestError as error:
+            result = FeedPollResult(feed.id, feed.url, "error", error=str(error))
+        except Exception as error:  # one broken feed must never stop the poller
+            logger.exception("feed %s (%s): unexpected failure", feed.id, feed.url)
+            result = FeedPollResult(
+                feed.id, feed.url, "error", error=f"internal error ({type(error).__name__})"
+            )
+        if result.status == "error":
+            logger.warning("feed %s (%s): %s", feed.id, feed.url, result.error)
+            self._record(feed, moment, error=result.error)
+        return result
+
+    def _record(self, feed: FeedView, now: datetime, **fields: Any) -> None:
+        failed = bool(fields.get("error"))
+        try:
+            self.store.record_feed_poll(
+                feed.id, polled_at=now, next_poll_at=_next_poll(feed, now, failed), **fields
+            )
+        except StorageError as error:
+            logger.warning("feed %s: could not record the poll: %s", feed.id, error)
+
+    def _poll(self, feed: FeedView, now: datetime) -> FeedPollResult:
+        headers = {}
+        if feed.etag:
+            headers["If-None-Match"] = feed.etag
+        if feed.last_modified:
+            headers["If-Modified-Since"] = feed.last_modified
+        fetched = self.ingestor.fetcher.fetch(feed.url, accept=FEED_TYPES, headers=headers)
+        etag = fetched.headers.get("etag") or feed.etag or None
+        modified = fetched.headers.get("last-modified") or feed.last_modified or None
+        if fetched.not_modified:
+            self._record(feed, now, etag=etag, last_modified=modified)
+            return FeedPollResult(feed.id, feed.url, "not-modified", title=feed.title)
+        # A stream, never bytes: feedparser would open a URL or a file name given as a string.
+        parsed = feedparser.parse(
+            io.BytesIO(fetched.content),
+            response_headers={
+                "content-location": fetched.url,
+                "content-type": fetched.headers.get("content-type", "application/xml"),
+            },
+        )
+        if parsed.bozo and not parsed.entries:
+            problem = clean_inline(str(parsed.get("bozo_exception", "")), 160)
+            raise IngestError(f"That is not a valid RSS or Atom feed ({problem or 'no entries'}).")
+        if parsed.bozo:
+            logger.info("feed %s: tolerated a malformed feed: %s", feed.id, parsed.bozo_exception)
+        if not parsed.entries and not parsed.feed.get("title") and parsed.version == "":
+            raise IngestError("That is not an RSS or Atom feed.")
+        title = clean_inline(parsed.feed.get("title"), 200) or feed.title
+        new, skipped = self._ingest_entries(feed, title, parsed.entries[:MAX_ENTRIES_PER_POLL])
+        self._record(
+            feed, now, etag=etag, last_modified=modified, new_entries=new, title=title or None
+        )
+        logger.info("feed %s (%s): %d new, %d skipped", feed.id, feed.url, new, skipped)
+        return FeedPollResult(feed.id, feed.url, "ok", new, skipped, title=title)
+
+    def _ingest_entries(self, feed: FeedView, source: str, raw: Iterable[Any]) -> tuple[int, int]:
+        pending: list[tuple[_Entry, Future[Extracted] | None]] = []
+        skipped = 0
+        for raw_entry in raw:
+            entry = _parse_entry(raw_entry)
+            if self.store.seen_feed_entry(feed.id, entry.guid):
+                continue
+            if entry.link:
+                existing = self.store.find_article_by_url(entry.link)
+                if existing is not None:
+                    self.store.remember_feed_entry(feed.id, entry.guid, existing.id)
+                    continue
+            needs_page = entry.link is not None and _words(entry.content) < FULL_TEXT_WORDS
+            page = self._pages.submit(self._fetch_page, entry.link) if needs_page else None
+            pending.append((entry, page))
+        new = 0
+        for entry, page in pending:
+            article_id = self._store_entry(feed, source, entry, page)
+            if article_id is None:
+                skipped += 1
+            elif article_id > 0:
+                new += 1
+            stored_id = abs(article_id) if article_id else None
+            self.store.remember_feed_entry(feed.id, entry.guid, stored_id)
+        return new, skipped
+
+    def _fetch_page(self, link: str | None) -> Extracted:
+        fetched = self.ingestor.fetcher.fetch(link or "")
+        return extract(
+            fetched.content, fetched.content_type, url=fetched.url, charset=fetched.charset
+        )
+
+    def _store_entry(
+        self, feed: FeedView, source: str, entry: _Entry, page: Future[Extracted] | None
+    ) -> int | None:
+        """Store one entry: its article id (negative when it was a duplicate), None if skipped."""
+        text = entry.content if _words(entry.content) >= _words(entry.summary) else entry.summary
+        title = entry.title
+        published = entry.published_at
+        language = ""
+        if page is not None:
+            try:
+                extracted = page.result()
+                text, language = extracted.text, extracted.language
+                title = title or extracted.title
+                published = published or extracted.published_at
+            except IngestError as error:
+                logger.info("feed %s: entry %s: page not used: %s", feed.id, entry.link, error)
+        if _words(text) < MIN_ENTRY_WORDS:
+            what = "no link and no text" if entry.link is None else "no usable text"
+            logger.info("feed %s: entry %r skipped: %s", feed.id, entry.title or entry.guid, what)
+            return None
+        item = TextItem(
+            title=title or _title_from_text(text),
+            body=text,
+            url=entry.link,
+            source=source[:200],
+            added_by=f"feed:{feed.id}",
+            published_at=published,
+            language=language,
+            feed_id=feed.id,
+        )
+        try:
+            outcome = self.ingestor.add_item(item)
+        except IngestError as error:
+            logger.info("feed %s: entry %r skipped: %s", feed.id, item.title, error)
+            return None
+        return outcome.article.id if outcome.created else -outcome.article.id
+
+
+def check_every(every_minutes: int) -> int:
+    """Validate a polling interval in minutes, or raise IngestError."""
+    if not MIN_EVERY_MINUTES <= every_minutes <= MAX_EVERY_MINUTES:
+        raise IngestError(
+            f"every= must be between {MIN_EVERY_MINUTES} and {MAX_EVERY_MINUTES} minutes."
+        )
+    return every_minutes
+
+
+def add_feed(
+    store: Store,
+    url: str,
+    *,
+    every_minutes: int = DEFAULT_EVERY_MINUTES,
+    added_by: str = "",
+    allow_private_urls: bool = False,
+    poller: FeedPoller | None = None,
+) -> AddFeedOutcome:
+    """Follow a feed and poll it at once; a URL that is not a working feed is not kept."""
+    normalized = normalize_url(check_url(url))
+    check_every(every_minutes)
+    try:
+        feed, created = store.add_feed(normalized, every_minutes=every_minutes, added_by=added_by)
+    except StorageError as error:
+        raise IngestError(str(error)) from None
+    if not created:
+        return AddFeedOutcome(feed, False, None)
+    own = poller is None
+    active = poller or FeedPoller(store, allow_private_urls=allow_private_urls)
+    try:
+        result = active.poll(feed)
+    finally:
+        if own:
+            active.close()
+    if result.status == "error":
+        store.delete_feed(feed.id)
+        raise IngestError(f"The feed was not added: {result.error}")
+    return AddFeedOutcome(store.get_feed(feed.id) or feed, True, result)
+
+
+def delete_feed(store: Store, id_or_url: str) -> FeedView | None:
+    """Stop following a feed given by id or URL; the feed removed, or None if unknown."""
+    key = id_or_url.strip().lstrip("#")
+    feed = store.find_feed(key)
+    if feed is None and "://" in key:
+        try:
+            feed = store.find_feed(normalize_url(key))
+        except ValueError:
+            feed = None
+    if feed is None or not store.delete_feed(feed.id):
+        return None
+    return feed
+
+
+def poll_feeds(
+    store: Store,
+    feeds: Sequence[FeedView],
+    *,
+    now: datetime | None = None,
+    allow_private_urls: bool = False,
+) -> list[FeedPollResult]:
+    """Poll the given feeds concurrently (bounded pools) and return one result each."""
+    with FeedPoller(store, allow_private_urls=allow_private_urls) as poller:
+        return poller.poll_many(feeds, now=now)
+
+
+def poll_due_feeds(
+    store: Store, *, now: datetime | None = None, allow_private_urls: bool = False
+) -> list[FeedPollResult]:
+    """Poll every feed whose next poll time has come (the periodic job's body)."""
+    moment = now or datetime.now(UTC)
+    due = store.feeds_due(moment)
+    if not due:
+        return []
+    results = poll_feeds(store, due, now=moment, allow_private_urls=allow_private_urls)
+    new = sum(result.new_entries for result in results)
+    failed = sum(result.status == "error" for result in results)
+    logger.info("polled %d feeds: %d new entries, %d failed", len(results), new, failed)
+    return results
+
+
+@dataclass(frozen=True, slots=True)
+class OpmlFeed:
+    url: str
+    title: str
+
+
+def parse_opml(content: bytes) -> list[OpmlFeed]:
+    """The feeds (outline elements with an xmlUrl) of an OPML document, at any depth."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+    )
+    try:
+        root = etree.fromstring(content, parser=parser)
+    except etree.XMLSyntaxError as error:
+        raise IngestError(f"That OPML file is not valid XML ({error}).") from None
+    if root is None or etree.QName(root).localname.lower() != "opml":
+        raise IngestError("That file is not OPML (no <opml> root element).")
+    feeds: list[OpmlFeed] = []
+    seen: set[str] = set()
+    for outline in root.iter("{*}outline", "outline"):
+        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        title = clean_inline(outline.get("title") or outline.get("text"), 200)
+        feeds.append(OpmlFeed(url, title))
+    return feeds
