@@ -20,7 +20,6 @@ from bot.core.types import CommandInfo, Reply, Request, Text, bold
 
 if TYPE_CHECKING:
     from ingest.pipeline import Ingestor
-
     from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -119,6 +118,8 @@ class Core:
     async def handle(self, req: Request) -> Reply:
         """Answer one message; never raises."""
         try:
+            if req.edited:
+                return Reply.nothing()  # answering edits would repeat answers; ignore them
             await self.ctx.ensure_chat(req)
             if not req.command:
                 return await self._plain_text(req)
@@ -158,12 +159,9 @@ class Core:
             return Reply.nothing(toast=APOLOGY)
 
     async def _plain_text(self, req: Request) -> Reply:
-        handler = registry.COMMANDS.get("_text")
-        if handler is not None:
-            return await handler.handler(self.ctx, req)
-        if not req.chat.is_private:
-            return Reply.nothing()
-        return Reply.say("Send /help to see what I can do.")
+        from bot.core.commands.articles import plain_text
+
+        return await plain_text(self.ctx, req)
 
     def _unknown(self, req: Request) -> Reply:
         if not req.chat.is_private and not req.addressed:

@@ -131,6 +131,17 @@ def truncate_callback_data(data: str, limit: int = CALLBACK_DATA_LIMIT) -> str:
     return encoded[:limit].decode("utf-8", errors="ignore")
 
 
+def fit_callback(prefix: str, text: str, limit: int = CALLBACK_DATA_LIMIT) -> str:
+    """``prefix + text`` within ``limit`` bytes, cutting ``text`` at a word when it is long."""
+    room = limit - len(prefix.encode("utf-8"))
+    if len(text.encode("utf-8")) <= room:
+        return prefix + text
+    cut = truncate_callback_data(text, max(room, 0))
+    if " " in cut.strip():
+        cut = cut.rsplit(" ", 1)[0]
+    return prefix + cut.strip()
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
     """An inline button: ``callback_data`` (<= 64 bytes, truncated if longer) or a ``url``."""

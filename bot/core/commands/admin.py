@@ -1,0 +1,253 @@
+"""Admin commands: /add (text, reply or URL), /addtopic, /deltopic, /delete, /stats.
+
+Only admins reach these handlers (the core refuses and audits everyone else); each action an
+admin takes is audited too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from bot.core.context import Context
+from bot.core.format import MAX_ARTICLE_ID, is_url, parse_article_id, shorten, title_span
+from bot.core.registry import command
+from bot.core.types import Reply, Request, Text, bold, code, italic
+
+if TYPE_CHECKING:
+    from ingest.pipeline import AddOutcome, Ingestor
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MAX_TOPIC_NAME = 200
+ADD_USAGE = Text.of(
+    "Usage: ",
+    code("/add <url>"),
+    ", or ",
+    code("/add <title>"),
+    " with the article text on the following lines, or ",
+    code("/add"),
+    " as a reply to a message.",
+)
+ADDTOPIC_USAGE = Text.of(
+    "Usage: ",
+    code("/addtopic <slug> <display name> | <rule>"),
+    ", e.g. ",
+    code(
+        "/addtopic china-russia China–Russia relations | China, Chinese, Beijing; "
+        "Russia, Russian, Moscow"
+    ),
+    ". Groups are separated by ';', words within a group by ','; an article must match every "
+    "group.",
+)
+
+
+def ingestor_of(ctx: Context) -> Ingestor:
+    """The context's Ingestor, created on first use when the front end did not give one."""
+    if ctx.ingestor is None:
+        from ingest.pipeline import Ingestor
+
+        ctx.ingestor = Ingestor(ctx.store, allow_private_urls=ctx.settings.allow_private_urls)
+    return ctx.ingestor
+
+
+async def _audit(ctx: Context, req: Request, action: str, detail: str) -> None:
+    await ctx.call(
+        ctx.store.audit, action, actor_id=req.user_id, chat_id=req.chat.id, detail=detail[:200]
+    )
+
+
+def _outcome_reply(outcome: AddOutcome) -> Reply:
+    article = outcome.article
+    if not outcome.created:
+        return Reply.say(
+            Text.of("Already stored as ", bold(f"#{article.id}"), ": ", title_span(article)),
+            Text.of("See it with ", code(f"/summary {article.id}"), "."),
+        )
+    topics = ", ".join(outcome.topics or article.topic_slugs) or "none"
+    summary = "\n".join(f"• {sentence}" for sentence in article.summary) or "(no summary)"
+    return Reply.say(
+        Text.of("Added ", bold(f"#{article.id}"), ": ", title_span(article)),
+        Text.of(italic(f"Topics: {topics}")),
+        Text.of(bold("Summary"), "\n", summary),
+    )
+
+
+async def add_url(ctx: Context, req: Request, url: str) -> Reply:
+    """Fetch, extract, summarize, tag and store ``url`` (admins only)."""
+    ingestor = ingestor_of(ctx)
+    outcome = await ctx.call(ingestor.add_url, url, added_by=req.actor)
+    await _audit(ctx, req, "/add", f"#{outcome.article.id} {url}")
+    return _outcome_reply(outcome)
+
+
+def split_title_body(text: str) -> tuple[str, str]:
+    """Title on the first non-empty line, body after it (a one-paragraph post: first sentence)."""
+    lines = text.strip().split("\n")
+    title = lines[0].strip()
+    body = "\n".join(lines[1:]).strip()
+    return title, body
+
+
+def _title_of_post(text: str) -> tuple[str, str]:
+    title, body = split_title_body(text)
+    if body and len(title) <= 300:
+        return title, body
+    first_sentence = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    return shorten(first_sentence, 150), text.strip()
+
+
+@command(
+    "add",
+    help="add an article: a link, or a title and its text, or a reply to a post",
+    usage="/add <url> | /add <title> + text on the next lines",
+    examples=(
+        "/add https://example.com/news/1",
+        "/add Storm closes the port (text on the next lines)",
+    ),
+    admin=True,
+)
+async def add(ctx: Context, req: Request) -> Reply:
+    """Store an article and answer with its id, title, topics and summary."""
+    args = req.args.strip()
+    if not args:
+        if req.reply_to_text and req.reply_to_text.strip():
+            title, body = _title_of_post(req.reply_to_text)
+        else:
+            return Reply.say(ADD_USAGE)
+    elif is_url(args):
+        return await add_url(ctx, req, args)
+    else:
+        title, body = split_title_body(args)
+        if not body and req.reply_to_text and req.reply_to_text.strip():
+            body = req.reply_to_text.strip()
+    if not body:
+        return Reply.say(
+            "The article has no text: put the title on the first line and the article text "
+            "on the lines after it, in the same message.",
+            ADD_USAGE,
+        )
+    ingestor = ingestor_of(ctx)
+    outcome = await ctx.call(ingestor.add_text, title, body, added_by=req.actor)
+    await _audit(ctx, req, "/add", f"#{outcome.article.id} {title}")
+    return _outcome_reply(outcome)
+
+
+def _parse_topic_args(args: str) -> tuple[str, str, str] | str:
+    """(slug, name, rule) or an error message."""
+    head, bar, rule = args.partition("|")
+    words = head.split()
+    if not bar or not words:
+        return "Missing parts."
+    slug = words[0].lower()
+    if not SLUG_PATTERN.match(slug):
+        return (
+            f"{shorten(words[0], 64)!r} can't be a slug: use lower-case letters, digits and "
+            "'-' (up to 64), e.g. china-russia."
+        )
+    name = " ".join(words[1:]) or slug
+    if len(name) > MAX_TOPIC_NAME:
+        return f"The display name is too long (at most {MAX_TOPIC_NAME} characters)."
+    return slug, name, rule.strip()
+
+
+@command(
+    "addtopic",
+    help="add or change a topic and its keyword rule",
+    usage="/addtopic <slug> <display name> | <rule>",
+    examples=("/addtopic energy Energy | oil, gas, pipeline",),
+    admin=True,
+)
+async def addtopic(ctx: Context, req: Request) -> Reply:
+    """Validate the rule, save the topic, retag the stored articles in the background."""
+    from ingest.tagging import RuleError, format_rule, parse_rule
+
+    parsed = _parse_topic_args(req.args)
+    if isinstance(parsed, str):
+        return Reply.say(parsed, ADDTOPIC_USAGE)
+    slug, name, raw_rule = parsed
+    try:
+        rule = parse_rule(raw_rule)
+    except RuleError as error:
+        return Reply.say(f"The rule is not valid: {error}.", ADDTOPIC_USAGE)
+    existing = await ctx.call(ctx.store.find_topic, name)
+    if existing is not None and existing.slug != slug:
+        return Reply.say(
+            Text.of("The name ", bold(name), " is taken by topic ", code(existing.slug), ".")
+        )
+    topic = await ctx.call(ctx.store.upsert_topic, slug, name, format_rule(rule))
+    await _audit(ctx, req, "/addtopic", f"{slug} | {topic.rule}")
+    from ingest.pipeline import retag_all
+
+    ctx.background(retag_all, ctx.store, topic.slug, label=f"retag after /addtopic {slug}")
+    return Reply.say(
+        Text.of("Topic ", bold(topic.name), " (", code(topic.slug), ") saved."),
+        Text.of(italic("Rule: "), topic.rule),
+        "Stored articles are being tagged with it in the background; "
+        f"see them soon with /latest {topic.slug}.",
+    )
+
+
+@command(
+    "deltopic",
+    help="delete a topic (and its subscriptions)",
+    usage="/deltopic <topic>",
+    examples=("/deltopic energy",),
+    admin=True,
+)
+async def deltopic(ctx: Context, req: Request) -> Reply:
+    """Delete a topic by slug or display name."""
+    name = req.args.strip()
+    if not name:
+        return Reply.say(Text.of("Which topic? e.g. ", code("/deltopic energy"), ". See /topics."))
+    topic = await ctx.call(ctx.store.find_topic, name)
+    if topic is None:
+        return Reply.say(Text.of("There is no topic ", bold(shorten(name, 64)), ". See /topics."))
+    subscribers = await ctx.call(ctx.store.active_subscriptions)
+    chats = {sub.chat_id for sub in subscribers if sub.topic.id == topic.id}
+    await ctx.call(ctx.store.delete_topic, topic.slug)
+    await _audit(ctx, req, "/deltopic", topic.slug)
+    for chat_id in chats:
+        await ctx.subscriptions_changed(chat_id)
+    return Reply.say(Text.of("Deleted topic ", bold(topic.name), " (", code(topic.slug), ")."))
+
+
+@command(
+    "delete",
+    help="delete an article",
+    usage="/delete <article id>",
+    examples=("/delete 12",),
+    admin=True,
+)
+async def delete(ctx: Context, req: Request) -> Reply:
+    """Delete one stored article."""
+    article_id = parse_article_id(req.args)
+    if article_id is None:
+        return Reply.say(Text.of("Which article? e.g. ", code("/delete 12"), "."))
+    deleted = 0 < article_id <= MAX_ARTICLE_ID and await ctx.call(
+        ctx.store.delete_article, article_id
+    )
+    if not deleted:
+        return Reply.say(f"There is no article #{article_id}"[:80] + ".")
+    await _audit(ctx, req, "/delete", f"#{article_id}")
+    return Reply.say(f"Deleted article #{article_id}.")
+
+
+@command(
+    "stats",
+    help="how many articles, topics, chats, subscriptions and recent deliveries",
+    usage="/stats",
+    admin=True,
+)
+async def stats(ctx: Context, req: Request) -> Reply:
+    """The store's counters."""
+    figures = await ctx.call(ctx.store.stats, ctx.now())
+    lines = [
+        f"Articles: {figures.articles}",
+        f"Topics: {figures.topics}",
+        f"Chats: {figures.chats}",
+        f"Subscriptions: {figures.subscriptions}",
+        f"Digests delivered in the last day: {figures.deliveries_last_day}",
+        f"Feeds: {figures.feeds}",
+    ]
+    lines += [f"{name}: {value}" for name, value in sorted(figures.extra.items())]
+    return Reply.say(Text.of(bold("Stats"), "\n", "\n".join(lines)))

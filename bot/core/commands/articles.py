@@ -1,0 +1,326 @@
+"""/latest, /summary and /search, their buttons, and plain text sent to the bot.
+
+/summary of a URL answers from the stored article with that URL; an unknown URL is fetched and
+stored only when an admin asks (the same as /add <url>), anyone else is told to ask an admin.
+"""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.format import (
+    MAX_ARTICLE_ID,
+    article_item,
+    is_url,
+    parse_article_id,
+    summary_item,
+)
+from bot.core.registry import callback, command
+from bot.core.types import (
+    Button,
+    Message,
+    Reply,
+    Request,
+    Text,
+    bold,
+    code,
+    fit_callback,
+    italic,
+)
+from storage.views import ArticleView, ChatView, Page, TopicView
+
+DEFAULT_COUNT = 5
+MAX_COUNT = 20
+PAGE_SIZE = 5
+MAX_QUERY = 200
+MIN_TEXT_TO_SUMMARIZE = 80
+
+
+async def _find_topic(ctx: Context, name: str) -> TopicView | None:
+    return await ctx.call(ctx.store.find_topic, name.strip()) if name.strip() else None
+
+
+async def _topic_missing(ctx: Context, name: str) -> Reply:
+    topics = await ctx.call(ctx.store.list_topics)
+    known = ", ".join(topic.slug for topic in topics[:20]) or "none yet"
+    return Reply.say(
+        Text.of("There is no topic ", bold(name[:100]), f". Topics: {known}."),
+        Text.of("Usage: ", code("/latest [n] [topic]"), ", e.g. ", code("/latest 10 energy")),
+    )
+
+
+def _parse_latest_args(args: str) -> tuple[int | None, str, str | None]:
+    """(count, topic words, error) from ``[n] [topic]`` (the number may also come last)."""
+    words = args.split()
+    count: int | None = None
+    for index in (0, -1):
+        if words and words[index].lstrip("+-").isdigit():
+            raw = words.pop(index)
+            if len(raw) > 6 or not 1 <= int(raw) <= MAX_COUNT:
+                note = f"I show between 1 and {MAX_COUNT} articles at a time"
+                if len(raw) <= 6 and int(raw) > MAX_COUNT:
+                    count = MAX_COUNT
+                    return count, " ".join(words), f"{note}: here are the {MAX_COUNT} newest."
+                return None, " ".join(words), f"{note}, e.g. /latest 10."
+            count = int(raw)
+            break
+    return count, " ".join(words), None
+
+
+def _listing(
+    ctx: Context,
+    header: Text,
+    page: Page,
+    chat: ChatView,
+    requested: int,
+    more_data: str | None,
+) -> Message:
+    items = [header, *(article_item(article, chat.timezone) for article in page.items)]
+    buttons = [Button(f"Summary #{article.id}", f"sum:{article.id}") for article in page.items]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    has_more = page.has_more or (page.total is None and len(page.items) == requested)
+    if has_more and more_data:
+        rows.append([Button("More ▸", more_data)])
+    return Message.of(*items, keyboard=rows)
+
+
+async def _latest_page(
+    ctx: Context, req: Request, count: int, offset: int, topic: TopicView | None
+) -> Reply:
+    chat = await ctx.chat_view(req)
+    page = await ctx.call(
+        ctx.store.latest_articles,
+        count,
+        topic_slug=topic.slug if topic else None,
+        offset=offset,
+    )
+    if not page.items:
+        if offset:
+            return Reply.say("That was all: there are no older articles.")
+        where = f" in {topic.name}" if topic else ""
+        hint = " Admins add articles with /add." if ctx.is_admin(req) else ""
+        return Reply.say(f"No articles{where} yet.{hint}")
+    title = f"Latest in {topic.name}" if topic else "Latest articles"
+    if offset:
+        title += f" (from {offset + 1})"
+    more = f"more:{offset + len(page.items)}:{topic.slug if topic else '-'}"
+    return Reply((_listing(ctx, Text.of(bold(title)), page, chat, count, more),))
+
+
+@command(
+    "latest",
+    help="the newest articles (5 by default, at most 20), optionally of one topic",
+    usage="/latest [n] [topic]",
+    examples=("/latest", "/latest 10", "/latest energy", "/latest 3 china-russia"),
+)
+async def latest(ctx: Context, req: Request) -> Reply:
+    """Newest articles, newest first, with Summary and More buttons."""
+    count, topic_name, problem = _parse_latest_args(req.args)
+    if count is None and problem:
+        return Reply.say(problem)
+    topic = None
+    if topic_name:
+        topic = await _find_topic(ctx, topic_name)
+        if topic is None:
+            return await _topic_missing(ctx, topic_name)
+    reply = await _latest_page(ctx, req, count or DEFAULT_COUNT, 0, topic)
+    if problem:
+        return Reply((Message.of(problem), *reply.messages))
+    return reply
+
+
+@callback("more")
+async def on_more(ctx: Context, req: Request, payload: str) -> Reply:
+    """The More button of /latest: ``more:<offset>:<topic slug or ->``."""
+    raw_offset, _, slug = payload.partition(":")
+    offset = int(raw_offset) if raw_offset.isdigit() and len(raw_offset) < 9 else 0
+    topic = None
+    if slug and slug != "-":
+        topic = await _find_topic(ctx, slug)
+        if topic is None:
+            return Reply.nothing(toast="That topic no longer exists.")
+    reply = await _latest_page(ctx, req, PAGE_SIZE, offset, topic)
+    return Reply(reply.messages, toast="")
+
+
+async def _stored_summary(ctx: Context, article: ArticleView, chat: ChatView) -> tuple[str, ...]:
+    """The stored summary cut to the chat's length; recomputed only if it is too short."""
+    wanted = max(1, chat.summary_length)
+    stored = article.summary
+    if len(stored) >= wanted:
+        return stored[:wanted]
+    if stored and len(stored) >= len(article.body.split(". ")):
+        return stored
+    from summarizer import SummarizerError, summarize
+
+    try:
+        fresh = await ctx.call(summarize, article.body, sentences=wanted, title=article.title)
+    except SummarizerError:
+        return stored
+    return fresh.sentences or stored
+
+
+async def _article_reply(ctx: Context, req: Request, article: ArticleView) -> Reply:
+    chat = await ctx.chat_view(req)
+    sentences = await _stored_summary(ctx, article, chat)
+    item = summary_item(article, sentences, chat.timezone)
+    keyboard = [[Button("Read the article", url=article.url)]] if _button_url(article.url) else []
+    return Reply.say(item, keyboard=keyboard)
+
+
+def _button_url(url: str | None) -> bool:
+    return bool(url) and url.lower().startswith(("http://", "https://")) and len(url) < 2000
+
+
+async def _summarize_text(
+    ctx: Context, req: Request, text: str, *, hint: str = "", title: str | None = None
+) -> Reply:
+    from summarizer import summarize
+
+    chat = await ctx.chat_view(req)
+    result = await ctx.call(summarize, text, sentences=max(1, chat.summary_length), title=title)
+    lines: list[str | Text] = [Text.of(bold("Summary"))]
+    body: list[str] = []
+    for sentence in result.sentences:
+        body.append(f"• {sentence}")
+    lines.append("\n".join(body) if body else "(nothing to summarize)")
+    if len(result.sentences) and " ".join(result.sentences).strip() == " ".join(text.split()):
+        lines.append(Text.of(italic("The text is already short: that is all of it.")))
+    if hint:
+        lines.append(Text.of(italic(hint)))
+    return Reply.say(*lines)
+
+
+async def _summary_of_url(ctx: Context, req: Request, url: str) -> Reply:
+    article = await ctx.call(ctx.store.find_article_by_url, url)
+    if article is not None:
+        return await _article_reply(ctx, req, article)
+    if not ctx.is_admin(req):
+        return Reply.say(
+            "I don't have that article yet. Ask an admin to add it with /add <url>, "
+            "or paste its text after /summary."
+        )
+    from bot.core.commands.admin import add_url
+
+    return await add_url(ctx, req, url)
+
+
+async def _latest_article(ctx: Context) -> ArticleView | None:
+    page = await ctx.call(ctx.store.latest_articles, 1)
+    return page.items[0] if page.items else None
+
+
+@command(
+    "summary",
+    help="the summary of a stored article, a link, your text, or the message you reply to",
+    usage="/summary <id | URL | text>",
+    examples=(
+        "/summary #12",
+        "/summary 12",
+        "/summary https://example.com/news/1",
+        "/summary <paste a text>",
+    ),
+)
+async def summary(ctx: Context, req: Request) -> Reply:
+    """Summarize by id, URL, pasted text, replied-to message; no argument: the latest article."""
+    args = req.args.strip()
+    if not args:
+        if req.reply_to_text and req.reply_to_text.strip():
+            return await _summarize_text(ctx, req, req.reply_to_text)
+        article = await _latest_article(ctx)
+        if article is None:
+            return Reply.say("There are no articles yet. Paste a text after /summary instead.")
+        return await _article_reply(ctx, req, article)
+    article_id = parse_article_id(args)
+    if article_id is not None:
+        return await summary_by_id(ctx, req, article_id)
+    if is_url(args):
+        return await _summary_of_url(ctx, req, args)
+    return await _summarize_text(ctx, req, args)
+
+
+async def summary_by_id(ctx: Context, req: Request, article_id: int) -> Reply:
+    """The stored article's summary, or a clear 'no such article'."""
+    article = None
+    if 0 < article_id <= MAX_ARTICLE_ID:
+        article = await ctx.call(ctx.store.get_article, article_id)
+    if article is None:
+        return Reply.say(
+            f"There is no article #{article_id}"[:80] + ". /latest shows the newest ones."
+        )
+    return await _article_reply(ctx, req, article)
+
+
+@callback("sum")
+async def on_summary(ctx: Context, req: Request, payload: str) -> Reply:
+    """The Summary button: ``sum:<id>``."""
+    article_id = parse_article_id(payload)
+    if article_id is None:
+        return Reply.nothing(toast="This button no longer works.")
+    reply = await summary_by_id(ctx, req, article_id)
+    return Reply(reply.messages, toast="")
+
+
+async def _search_page(ctx: Context, req: Request, query: str, offset: int) -> Reply:
+    chat = await ctx.chat_view(req)
+    page = await ctx.call(ctx.store.search_articles, query, PAGE_SIZE, offset=offset)
+    if not page.items:
+        if offset:
+            return Reply.say("No more results.")
+        return Reply.say(
+            Text.of("Nothing found for ", bold(query), ". Try other words, or /latest.")
+        )
+    header = Text.of(bold("Search: "), query)
+    if offset:
+        header += f" (from {offset + 1})"
+    more = fit_callback(f"search:{offset + len(page.items)}:", query)
+    return Reply((_listing(ctx, header, page, chat, PAGE_SIZE, more),))
+
+
+@command(
+    "search",
+    help="full-text search in the stored articles",
+    usage="/search <words>",
+    examples=("/search pipeline gas", "/search inflation"),
+)
+async def search(ctx: Context, req: Request) -> Reply:
+    """Full-text search, best match first, with a More button."""
+    query = " ".join(req.args.split())
+    if not query:
+        return Reply.say(Text.of("What should I look for? e.g. ", code("/search gas pipeline")))
+    if len(query) > MAX_QUERY:
+        query = query[:MAX_QUERY].rsplit(" ", 1)[0]
+    return await _search_page(ctx, req, query, 0)
+
+
+@callback("search")
+async def on_search(ctx: Context, req: Request, payload: str) -> Reply:
+    """The More button of /search: ``search:<offset>:<query>`` (long queries cut to fit)."""
+    raw_offset, _, query = payload.partition(":")
+    offset = int(raw_offset) if raw_offset.isdigit() and len(raw_offset) < 9 else 0
+    query = " ".join(query.split())
+    if not query:
+        return Reply.nothing(toast="This button no longer works.")
+    reply = await _search_page(ctx, req, query, offset)
+    return Reply(reply.messages, toast="")
+
+
+async def plain_text(ctx: Context, req: Request) -> Reply:
+    """A message that is not a command: in private chats, summarize a text; else a pointer."""
+    if not req.chat.is_private or req.edited:
+        return Reply.nothing()
+    text = req.text.strip()
+    if not text:
+        return Reply.nothing()
+    if len(text) >= MIN_TEXT_TO_SUMMARIZE and len(text.split()) >= 12:
+        return await _summarize_text(
+            ctx, req, text, hint="You sent a text, so I summarized it. /help lists what else I do."
+        )
+    return Reply.say(
+        Text.of(
+            "Send ",
+            code("/help"),
+            " to see what I can do. To summarize a text, send ",
+            code("/summary"),
+            " followed by the text, or just paste a longer text here.",
+        )
+    )

@@ -1,0 +1,97 @@
+"""Shared pieces of command answers: article items, dates in the chat's zone, argument parsing."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.types import Span, Text, bold, italic, link, plain
+from storage.views import ArticleView
+
+MAX_ARTICLE_ID = 2**63 - 1
+ONE_LINE = 200
+_ID_PATTERN = re.compile(r"^#?(\d{1,30})$")
+_URL_PATTERN = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The zone called ``name``, or UTC when the stored name is no longer valid."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(moment: datetime, timezone: str) -> str:
+    """``26 Nov 2026, 09:00`` in the chat's zone (naive datetimes are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone(timezone)).strftime("%d %b %Y, %H:%M")
+
+
+def parse_article_id(text: str) -> int | None:
+    """``12`` or ``#12`` -> 12; anything else -> None (too large ids parse but match nothing)."""
+    match = _ID_PATTERN.match(text.strip())
+    return int(match.group(1)) if match else None
+
+
+def is_url(text: str) -> bool:
+    """One http(s) URL and nothing else."""
+    return bool(_URL_PATTERN.match(text.strip()))
+
+
+def shorten(text: str, limit: int = ONE_LINE) -> str:
+    """One line of at most ``limit`` characters, cut at a word with an ellipsis."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def title_span(article: ArticleView) -> Span:
+    """The article's title, linked to its URL when it has one."""
+    title = shorten(article.title, 300) or "(untitled)"
+    return link(title, article.url) if article.url else bold(title)
+
+
+def byline(article: ArticleView, timezone: str) -> str:
+    """``source · 26 Nov 2026, 09:00``."""
+    parts = [shorten(article.source, 80)] if article.source else []
+    parts.append(local_time(article.shown_at, timezone))
+    return " · ".join(parts)
+
+
+def article_item(article: ArticleView, timezone: str) -> Text:
+    """One listing entry: id, title, source and date, a one-line summary."""
+    first = article.summary[0] if article.summary else article.body
+    return Text.of(
+        bold(f"#{article.id}"),
+        " ",
+        title_span(article),
+        "\n",
+        italic(byline(article, timezone)),
+        "\n" if first.strip() else "",
+        plain(shorten(first)),
+    )
+
+
+def summary_item(article: ArticleView, sentences: tuple[str, ...], timezone: str) -> Text:
+    """The full answer for /summary of a stored article."""
+    lines: list[str | Span | Text] = [
+        bold(f"#{article.id}"),
+        " ",
+        title_span(article),
+        "\n",
+        italic(byline(article, timezone)),
+    ]
+    if article.topic_slugs:
+        lines += ["\n", italic("Topics: " + ", ".join(article.topic_slugs))]
+    lines.append("\n")
+    for sentence in sentences:
+        lines += ["\n• ", sentence]
+    return Text.of(*lines)
