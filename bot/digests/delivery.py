@@ -179,6 +179,7 @@ class DeliveryEngine:
         sleep: Sleep = asyncio.sleep,
         on_claimed: Callable[[DeliveryView], None] | None = None,
         on_part_sent: Callable[[DeliveryView, int], None] | None = None,
+        only_chat: int | None = None,
     ) -> None:
         self.store = store
         self.sender = sender
@@ -191,6 +192,7 @@ class DeliveryEngine:
         self._sleep = sleep
         self._on_claimed = on_claimed
         self._on_part_sent = on_part_sent
+        self.only_chat = only_chat
         self._running = asyncio.Lock()
 
     @property
@@ -229,6 +231,8 @@ class DeliveryEngine:
 
     async def _resume_stale(self, report: RunReport) -> None:
         older_than = self.clock() - self.stale_after
+        if self.only_chat is not None:
+            return  # a console engine leaves other chats' interrupted deliveries alone
         stale = await self._call(self.store.claim_stale_deliveries, self.worker, older_than)
         if stale:
             log.info("resuming %d interrupted digest deliveries", len(stale))
@@ -249,7 +253,9 @@ class DeliveryEngine:
         while True:
             now = self.clock()
             due = await self._call(self.store.subscriptions_due, now, DUE_BATCH)
-            fresh = [sub for sub in due if sub.id not in seen]
+            fresh = [
+                sub for sub in due if sub.id not in seen and self.only_chat in (None, sub.chat_id)
+            ]
             if not fresh:
                 return
             seen.update(sub.id for sub in fresh)

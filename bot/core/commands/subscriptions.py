@@ -1,0 +1,290 @@
+"""Digest commands: /subscribe, /unsubscribe, /subscriptions, /digest and the sub:/unsub: buttons.
+
+Subscriptions live in the database only; a command writes the next due instant there and the
+delivery engine's next tick picks it up, so a change takes effect at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.core.context import Context
+from bot.core.registry import callback, command
+from bot.core.types import Button, Message, Reply, Request, Text, bold, code
+from bot.digests.compose import DigestComposer, empty_note, first_window_start
+from bot.digests.schedule import (
+    DEFAULT_TIME,
+    ScheduleError,
+    describe,
+    format_local,
+    is_time,
+    next_due,
+    parse_local_time,
+    parse_weekday,
+)
+from storage.views import ChatView, SubscriptionView, TopicView
+
+MAX_TOPIC_BUTTONS = 40
+MAX_DIGESTS_AT_ONCE = 5
+ON_DEMAND_WINDOW = timedelta(hours=24)
+
+
+def _looks_like_weekday(token: str) -> bool:
+    try:
+        parse_weekday(token)
+    except ScheduleError:
+        return False
+    return True
+
+
+def parse_subscribe_args(args: str) -> tuple[str, str, int | None]:
+    """Split ``<topic> [HH:MM] [weekday]`` (time and weekday in either order) into parts."""
+    tokens = args.split()
+    local_time: str | None = None
+    weekday: int | None = None
+    while len(tokens) > 1:
+        last = tokens[-1]
+        if weekday is None and _looks_like_weekday(last):
+            weekday = parse_weekday(last)
+        elif local_time is None and is_time(last):
+            local_time = parse_local_time(last)
+        else:
+            break
+        tokens.pop()
+    topic = " ".join(tokens)
+    if tokens and (is_time(topic) or _looks_like_weekday(topic)):
+        if is_time(topic):
+            parse_local_time(topic)  # a bad time gets its own clear error
+        raise ScheduleError("Which topic? Use /subscribe <topic> [HH:MM] [weekday].")
+    return topic, local_time or DEFAULT_TIME, weekday
+
+
+async def _topic_buttons(
+    ctx: Context, chat_id: int, *, subscribed_only: bool = False
+) -> list[list[Button]]:
+    topics = await ctx.call(ctx.store.list_topics)
+    subscribed = {sub.topic.id for sub in await ctx.call(ctx.store.chat_subscriptions, chat_id)}
+    rows: list[list[Button]] = []
+    for topic in topics[:MAX_TOPIC_BUTTONS]:
+        if topic.id in subscribed:
+            rows.append([Button(f"✓ {topic.name} — unsubscribe", f"unsub:{topic.id}")])
+        elif not subscribed_only:
+            rows.append([Button(f"Subscribe: {topic.name}", f"sub:{topic.id}")])
+    return rows
+
+
+async def _find_topic(ctx: Context, name: str) -> TopicView:
+    topic = await ctx.call(ctx.store.find_topic, name.strip())
+    if topic is not None:
+        return topic
+    topics = await ctx.call(ctx.store.list_topics)
+    known = ", ".join(t.slug for t in topics[:20]) or "none yet"
+    raise ScheduleError(f"There is no topic “{name[:64]}”. Topics: {known}. See /topics.")
+
+
+def _schedule_line(sub: SubscriptionView, chat: ChatView) -> Text:
+    when = describe(sub.local_time, sub.weekday)
+    if chat.blocked_at is not None or not sub.active:
+        status = "paused"
+    elif sub.next_due_at is not None:
+        status = f"next: {format_local(sub.next_due_at, chat.timezone)}"
+    else:
+        status = "not scheduled"
+    return Text.of(bold(sub.topic.name), f" ({sub.topic.slug}) — {when}, {status}")
+
+
+async def _subscribe(
+    ctx: Context, req: Request, topic: TopicView, local_time: str, weekday: int | None
+) -> Reply:
+    chat = await ctx.chat_view(req)
+    if chat.blocked_at is not None:
+        await ctx.call(ctx.store.set_chat_blocked, chat.id, False)
+    due = next_due(local_time, weekday, chat.timezone, ctx.now())
+    sub, created = await ctx.call(
+        ctx.store.subscribe,
+        chat.id,
+        topic.id,
+        local_time=local_time,
+        weekday=weekday,
+        next_due_at=due,
+    )
+    await ctx.subscriptions_changed(chat.id)
+    verb = "Subscribed to" if created else "Updated your digest of"
+    return Reply.say(
+        Text.of(
+            f"{verb} ",
+            bold(topic.name),
+            f": {describe(sub.local_time, sub.weekday)} ({chat.timezone}).",
+        ),
+        Text.of(
+            f"Next digest: {format_local(due, chat.timezone)}. For one now: ",
+            code(f"/digest {topic.slug}"),
+            ". Time zone: /settings tz <Area/City>.",
+        ),
+        toast=f"Subscribed to {topic.name}"[:190],
+    )
+
+
+@command(
+    "subscribe",
+    help="a daily (or weekly) digest of a topic at a time of your choice",
+    usage="/subscribe <topic> [HH:MM] [weekday]",
+    examples=("/subscribe world", "/subscribe world 18:30", "/subscribe world 09:00 monday"),
+)
+async def subscribe(ctx: Context, req: Request) -> Reply:
+    """Subscribe the chat to a topic; without arguments, show the topics as buttons."""
+    if not req.args.strip():
+        rows = await _topic_buttons(ctx, req.chat.id)
+        if not rows:
+            return Reply.say("There are no topics yet. An admin can add one with /addtopic.")
+        return Reply.say(
+            Text.of("Pick a topic for a daily digest at ", bold(DEFAULT_TIME), ":"),
+            Text.of("Another time or a weekly digest: ", code("/subscribe <topic> 18:30 friday")),
+            keyboard=rows,
+        )
+    try:
+        name, local_time, weekday = parse_subscribe_args(req.args)
+        topic = await _find_topic(ctx, name)
+    except ScheduleError as error:
+        return Reply.say(str(error))
+    return await _subscribe(ctx, req, topic, local_time, weekday)
+
+
+@command(
+    "unsubscribe",
+    help="stop a topic's digest",
+    usage="/unsubscribe <topic>",
+    examples=("/unsubscribe world",),
+)
+async def unsubscribe(ctx: Context, req: Request) -> Reply:
+    """Stop a topic's digest; without arguments, show the chat's subscriptions as buttons."""
+    name = req.args.strip()
+    if not name:
+        rows = await _topic_buttons(ctx, req.chat.id, subscribed_only=True)
+        if not rows:
+            return Reply.say("You have no subscriptions. See /topics.")
+        return Reply.say("Which digest should stop?", keyboard=rows)
+    try:
+        topic = await _find_topic(ctx, name)
+    except ScheduleError as error:
+        return Reply.say(str(error))
+    return await _unsubscribe(ctx, req, topic)
+
+
+async def _unsubscribe(ctx: Context, req: Request, topic: TopicView) -> Reply:
+    removed = await ctx.call(ctx.store.unsubscribe, req.chat.id, topic.id)
+    if not removed:
+        return Reply.say(
+            Text.of("You are not subscribed to ", bold(topic.name), ". See /subscriptions."),
+            toast="Not subscribed",
+        )
+    await ctx.subscriptions_changed(req.chat.id)
+    return Reply.say(
+        Text.of("Unsubscribed from ", bold(topic.name), ". No more digests of it."),
+        toast=f"Unsubscribed from {topic.name}"[:190],
+    )
+
+
+@command(
+    "subscriptions",
+    help="your digests and when the next one comes",
+    usage="/subscriptions",
+)
+async def subscriptions(ctx: Context, req: Request) -> Reply:
+    """List the chat's subscriptions with the next delivery in the chat's time zone."""
+    chat = await ctx.chat_view(req)
+    subs = await ctx.call(ctx.store.chat_subscriptions, chat.id)
+    if not subs:
+        return Reply.say(
+            Text.of(
+                "You have no subscriptions yet. Try ", code("/subscribe <topic>"), " or /topics."
+            )
+        )
+    items: list[Text] = [Text.of(bold("Your digests"), f" (times in {chat.timezone}):")]
+    items += [_schedule_line(sub, chat) for sub in subs]
+    if chat.blocked_at is not None:
+        items.append(Text.of("Digests are paused. Send /start to resume them."))
+    rows = [[Button(f"Unsubscribe: {sub.topic.name}", f"unsub:{sub.topic.id}")] for sub in subs]
+    return Reply.say(*items, keyboard=rows[:MAX_TOPIC_BUTTONS])
+
+
+def _on_demand_start(sub: SubscriptionView | None, now: datetime) -> datetime:
+    if sub is None:
+        return now - ON_DEMAND_WINDOW
+    return sub.last_digest_at or first_window_start(sub.created_at)
+
+
+async def _digest_messages(
+    ctx: Context, topic: TopicView, sub: SubscriptionView | None, chat: ChatView
+) -> list[Message]:
+    now = ctx.now()
+    start = _on_demand_start(sub, now)
+    digest = await ctx.call(DigestComposer(ctx.store).build, topic, start, now)
+    if digest.parts:
+        return list(digest.parts)
+    since = format_local(start, chat.timezone)
+    if sub is None or sub.last_digest_at is None:
+        return [Message.of(Text.of("Nothing new on ", bold(topic.name), f" since {since}."))]
+    return [empty_note(topic)]
+
+
+@command(
+    "digest",
+    help="a digest of a topic right now (not counted as the scheduled one)",
+    usage="/digest [topic]",
+    examples=("/digest", "/digest world"),
+)
+async def digest(ctx: Context, req: Request) -> Reply:
+    """Send a digest now: since the subscription's last digest, else of the last 24 hours."""
+    chat = await ctx.chat_view(req)
+    subs = await ctx.call(ctx.store.chat_subscriptions, chat.id)
+    name = req.args.strip()
+    if not name:
+        if not subs:
+            rows = await _topic_buttons(ctx, chat.id)
+            return Reply.say(
+                Text.of("Which topic? ", code("/digest <topic>"), ". Or subscribe to one:"),
+                keyboard=rows,
+            )
+        messages: list[Message] = []
+        for sub in subs[:MAX_DIGESTS_AT_ONCE]:
+            messages += await _digest_messages(ctx, sub.topic, sub, chat)
+        return Reply.of(messages)
+    try:
+        topic = await _find_topic(ctx, name)
+    except ScheduleError as error:
+        return Reply.say(str(error))
+    sub = next((s for s in subs if s.topic.id == topic.id), None)
+    return Reply.of(await _digest_messages(ctx, topic, sub, chat))
+
+
+async def _topic_by_id(ctx: Context, payload: str) -> TopicView | None:
+    if not payload.isdigit() or len(payload) > 12:
+        return None
+    topic_id = int(payload)
+    topics = await ctx.call(ctx.store.list_topics)
+    return next((topic for topic in topics if topic.id == topic_id), None)
+
+
+@callback("sub")
+async def on_subscribe(ctx: Context, req: Request, payload: str) -> Reply:
+    """The Subscribe button: a daily digest at the default time (an existing one is kept)."""
+    topic = await _topic_by_id(ctx, payload)
+    if topic is None:
+        return Reply.nothing(toast="That topic no longer exists. See /topics.")
+    subs = await ctx.call(ctx.store.chat_subscriptions, req.chat.id)
+    current = next((s for s in subs if s.topic.id == topic.id), None)
+    if current is not None:
+        return Reply.nothing(
+            toast=f"Already subscribed: {describe(current.local_time, current.weekday)}"
+        )
+    return await _subscribe(ctx, req, topic, DEFAULT_TIME, None)
+
+
+@callback("unsub")
+async def on_unsubscribe(ctx: Context, req: Request, payload: str) -> Reply:
+    """The Unsubscribe button."""
+    topic = await _topic_by_id(ctx, payload)
+    if topic is None:
+        return Reply.nothing(toast="That topic no longer exists. See /topics.")
+    return await _unsubscribe(ctx, req, topic)

@@ -1,0 +1,176 @@
+"""Digests on Telegram: a PTB-backed Sender and the JobQueue job that runs the engine.
+
+``install(application, store, settings)`` registers a repeating job (first run at start) that
+delivers whatever is due according to the database, plus two small update handlers that keep
+the chat table current: my_chat_member (blocked / back) and group-to-supergroup migrations.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import error as tg_error
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
+
+from bot.config import Settings
+from bot.core.render import render_html
+from bot.core.types import Keyboard, Message
+from bot.digests.delivery import (
+    ChatBlocked,
+    ChatMigrated,
+    Clock,
+    DeliveryEngine,
+    Pacer,
+    PermanentSendError,
+    RetryAfter,
+    TransientSendError,
+    utc_now,
+)
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "digests"
+DEFAULT_INTERVAL = 20.0
+# Below Telegram's 30 messages/s so evenly spaced sends never trip the overall limit.
+OVERALL_PER_SECOND = 28.0
+# Handlers here only record chat state; their own group keeps them out of the adapter's way.
+HANDLER_GROUP = -10
+_GONE = {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}
+_BLOCKED_PHRASES = ("chat not found", "user is deactivated", "bot was kicked", "not a member")
+
+
+def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(button.label, callback_data=button.callback_data)
+                if button.callback_data is not None
+                else InlineKeyboardButton(button.label, url=button.url)
+                for button in row
+            ]
+            for row in keyboard
+        ]
+    )
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramSender:
+    """Sends core messages as Telegram HTML and translates PTB errors into typed ones."""
+
+    def __init__(self, bot: Any) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, message: Message) -> None:
+        """Send the message (one Telegram message per rendered part)."""
+        for part in render_html(message):
+            try:
+                await self.bot.send_message(
+                    chat_id,
+                    part.text,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=LinkPreviewOptions(is_disabled=not part.link_preview),
+                    reply_markup=_markup(part.keyboard),
+                )
+            except tg_error.RetryAfter as error:
+                raise RetryAfter(_seconds(error.retry_after)) from error
+            except tg_error.Forbidden as error:
+                raise ChatBlocked(error.message) from error
+            except tg_error.ChatMigrated as error:
+                raise ChatMigrated(error.new_chat_id) from error
+            except tg_error.BadRequest as error:
+                if any(phrase in error.message.lower() for phrase in _BLOCKED_PHRASES):
+                    raise ChatBlocked(error.message) from error
+                raise PermanentSendError(error.message) from error
+            except (tg_error.TimedOut, tg_error.NetworkError) as error:
+                raise TransientSendError(str(error)) from error
+
+
+def build_engine(
+    application: Application, store: Store, *, clock: Clock | None = None, **options: Any
+) -> DeliveryEngine:
+    """A delivery engine sending through the application's bot."""
+    options.setdefault("pacer", Pacer(overall_per_second=OVERALL_PER_SECOND))
+    return DeliveryEngine(store, TelegramSender(application.bot), clock=clock or utc_now, **options)
+
+
+def install(
+    application: Application,
+    store: Store,
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    interval: float = DEFAULT_INTERVAL,
+    **options: Any,
+) -> DeliveryEngine:
+    """Schedule digest delivery on the application's JobQueue (first run at start)."""
+    engine = build_engine(application, store, clock=clock, **options)
+    if application.job_queue is None:
+        raise RuntimeError("digests need PTB's JobQueue: install python-telegram-bot[job-queue]")
+
+    async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+        report = await engine.run_once()
+        if report.sent or report.blocked or report.failed or report.resumed:
+            log.info(
+                "digests: %d sent, %d resumed, %d blocked, %d failed, %d retries after 429",
+                report.sent,
+                report.resumed,
+                report.blocked,
+                report.failed,
+                report.retries,
+            )
+
+    application.job_queue.run_repeating(
+        tick,
+        interval=interval,
+        first=0,
+        name=JOB_NAME,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+    application.bot_data["digest_engine"] = engine
+    application.bot_data["digest_tick"] = tick
+
+    async def on_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.my_chat_member
+        if change is None:
+            return
+        gone = change.new_chat_member.status in _GONE
+        await _call(store.set_chat_blocked, change.chat.id, gone)
+
+    async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None and message.migrate_to_chat_id:
+            await _call(store.migrate_chat, message.chat.id, message.migrate_to_chat_id)
+
+    application.add_handler(
+        ChatMemberHandler(on_member, ChatMemberHandler.MY_CHAT_MEMBER), group=HANDLER_GROUP
+    )
+    application.add_handler(
+        MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate), group=HANDLER_GROUP
+    )
+    return engine
+
+
+def trigger_now(application: Application) -> None:
+    """Run a delivery pass soon (after a subscription changed), besides the regular ticks."""
+    tick = application.bot_data.get("digest_tick")
+    if tick is not None and application.job_queue is not None:
+        application.job_queue.run_once(tick, 0, name=f"{JOB_NAME}-now")
+
+
+async def _call(fn: Any, *args: Any) -> None:
+    import asyncio
+
+    try:
+        await asyncio.to_thread(fn, *args)
+    except Exception:
+        log.exception("updating chat state failed")
