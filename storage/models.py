@@ -11,7 +11,6 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +19,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.timeutil import UTCDateTime
 
 URL_MAX = 2048
 TITLE_MAX = 500
@@ -40,10 +41,10 @@ class Article(Base):
     body: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(8), default="")
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     # published_at when known, else added_at: what "newest first" sorts by.
-    sort_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sort_at: Mapped[datetime] = mapped_column(UTCDateTime())
     added_by: Mapped[str] = mapped_column(String(64), default="")
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -66,7 +67,7 @@ class Topic(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     rule: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ArticleTopic(Base):
@@ -80,8 +81,8 @@ class ArticleTopic(Base):
     topic_id: Mapped[int] = mapped_column(
         ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
     )
-    sort_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sort_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     article: Mapped[Article] = relationship(back_populates="topics")
 
@@ -104,8 +105,8 @@ class Chat(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     summary_length: Mapped[int] = mapped_column(Integer, default=3)
     notify_empty: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Subscription(Base):
@@ -121,9 +122,9 @@ class Subscription(Base):
     local_time: Mapped[str] = mapped_column(String(5), default="08:00")
     weekday: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    next_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         UniqueConstraint("chat_id", "topic_id", name="uq_subscriptions_chat_topic"),
@@ -140,11 +141,11 @@ class Delivery(Base):
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
     period: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="claimed")
-    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     claimed_by: Mapped[str] = mapped_column(String(64), default="")
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    window_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    window_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     parts_sent: Mapped[int] = mapped_column(Integer, default=0)
     article_count: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
@@ -166,12 +167,12 @@ class Feed(Base):
     every_minutes: Mapped[int] = mapped_column(Integer, default=15)
     etag: Mapped[str] = mapped_column(String(255), default="")
     last_modified: Mapped[str] = mapped_column(String(64), default="")
-    last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    next_poll_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     entry_count: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     added_by: Mapped[str] = mapped_column(String(64), default="")
 
 
@@ -184,7 +185,7 @@ class FeedEntry(Base):
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
     guid: Mapped[str] = mapped_column(String(URL_MAX))
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
-    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("feed_id", "guid", name="uq_feed_entries_feed_guid"),)
 
@@ -195,7 +196,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(64))

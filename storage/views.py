@@ -135,3 +135,16 @@ class Stats:
     deliveries_last_day: int
     feeds: int = 0
     extra: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditView:
+    """One audit log entry."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    chat_id: int | None
+    action: str
+    detail: str
+    allowed: bool

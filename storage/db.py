@@ -1,0 +1,98 @@
+"""Engine creation: URL resolution, SQLite pragmas and write locking, PostgreSQL pool settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+
+from storage.errors import StorageError
+
+DEFAULT_URL = "sqlite:///data/newsbot.db"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Session option that makes a SQLite transaction start with BEGIN IMMEDIATE (see _on_begin).
+WRITE_OPTION = "newsbot_write"
+_POOL_INT_OPTIONS = ("pool_size", "max_overflow", "pool_timeout", "pool_recycle")
+_POOL_BOOL_OPTIONS = ("pool_pre_ping",)
+
+
+def resolve_url(url: str | None) -> URL:
+    """Parse a database URL; PostgreSQL URLs are served by psycopg 3 whatever driver they name."""
+    try:
+        parsed = make_url((url or DEFAULT_URL).strip())
+    except ArgumentError as error:
+        raise StorageError(f"DATABASE_URL is not a valid database URL: {error}") from None
+    if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StorageError("DATABASE_URL must be a sqlite:// or postgresql:// URL.")
+    return parsed
+
+
+def is_memory_sqlite(url: URL) -> bool:
+    """True for an in-memory SQLite database (one connection shared by the whole process)."""
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def create_store_engine(url: str | None) -> Engine:
+    """One engine for a Store: SQLite in WAL mode with FKs and a busy timeout, or PostgreSQL."""
+    parsed = resolve_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return _postgres_engine(parsed)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    options: dict[str, Any] = {
+        "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    }
+    if is_memory_sqlite(url):
+        options["poolclass"] = StaticPool
+    else:
+        Path(url.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **options)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own implicit BEGIN is turned off so that _on_begin decides how to begin.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_begin(connection: Any) -> None:
+    # A deferred transaction that reads and then writes can fail with SQLITE_BUSY at once when
+    # another writer got in between; writers take the lock up front and wait for it instead.
+    write = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _postgres_engine(url: URL) -> Engine:
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    query = dict(url.query)
+    for name in _POOL_INT_OPTIONS:
+        if name in query:
+            options[name] = _int_option(name, query.pop(name))
+    for name in _POOL_BOOL_OPTIONS:
+        if name in query:
+            options[name] = str(query.pop(name)).lower() in ("1", "true", "yes", "on")
+    return create_engine(url.set(query=query), **options)
+
+
+def _int_option(name: str, value: str | tuple[str, ...]) -> int:
+    text = value if isinstance(value, str) else value[-1]
+    try:
+        return int(text)
+    except ValueError:
+        raise StorageError(f"DATABASE_URL option {name} must be a whole number.") from None

@@ -1,0 +1,1 @@
+"""Alembic migrations of the newsbot schema (configured in storage.migrate)."""
