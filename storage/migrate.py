@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
+
+from storage import fts
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Any fixed number: concurrent starts on PostgreSQL take turns at migrating.
@@ -38,3 +43,19 @@ def downgrade(engine: Engine, revision: str) -> None:
 
     with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
         command.downgrade(alembic_config(connection), revision)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave the full-text objects out of autogenerate: they live outside the models."""
+    return not fts.is_fts_object(name, type_)
+
+
+def schema_differences(engine: Engine) -> list[Any]:
+    """What autogenerate would change to make the database match the models (empty: none)."""
+    from storage.models import Base
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_name": include_name, "compare_type": True}
+        )
+        return list(compare_metadata(context, Base.metadata))

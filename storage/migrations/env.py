@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from storage import fts
+from storage.migrate import include_name
 from storage.models import Base
-
-
-def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Leave the full-text objects out of autogenerate: they live outside the models."""
-    return not fts.is_fts_object(name, type_)
 
 
 def run_migrations() -> None:
