@@ -1,0 +1,1 @@
+"""Test helpers shared across the suite: the fake Telegram Bot API server and its fixtures."""
