@@ -309,9 +309,10 @@ def _insert(
     slugs = {slug for p in batch for slug in p.topic_slugs}
     topic_ids = (
         dict(
-            session.execute(select(Topic.slug, Topic.id).where(Topic.slug.in_(slugs)))
-            .tuples()
-            .all()
+            (slug, topic_id)
+            for slug, topic_id in session.execute(
+                select(Topic.slug, Topic.id).where(Topic.slug.in_(slugs))
+            )
         )
         if slugs
         else {}

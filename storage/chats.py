@@ -29,7 +29,7 @@ def _subscriptions(
     )
     if limit is not None:
         query = query.limit(limit)
-    return [subscription_view(sub, topic) for sub, topic in session.execute(query).tuples()]
+    return [subscription_view(sub, topic) for sub, topic in session.execute(query)]
 
 
 _UNBLOCKED_ACTIVE = (

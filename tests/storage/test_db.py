@@ -1,0 +1,84 @@
+"""Engine set-up: URL forms, pool options, SQLite pragmas, and claims racing across threads."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from storage import StorageError, Store, open_store
+from storage.db import create_store_engine, resolve_url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u@h/db",
+        "postgres://u@h/db",
+        "postgresql+psycopg://u@h/db",
+        "postgresql+psycopg2://u@h/db",
+    ],
+)
+def test_postgres_urls_use_psycopg3(url: str) -> None:
+    assert resolve_url(url).drivername == "postgresql+psycopg"
+
+
+@pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url", "postgresql://u@h/db?pool_size=x"])
+def test_bad_urls_refused(url: str) -> None:
+    with pytest.raises(StorageError, match="DATABASE_URL"):
+        create_store_engine(url).dispose()
+
+
+def test_pool_settings_from_url() -> None:
+    engine = create_store_engine(
+        "postgresql://u@127.0.0.1/db?pool_size=3&max_overflow=1&pool_recycle=60&connect_timeout=2"
+    )
+    assert engine.pool.size() == 3  # type: ignore[attr-defined]
+    assert engine.pool._max_overflow == 1  # type: ignore[attr-defined]
+    assert engine.url.query == {"connect_timeout": "2"}
+    engine.dispose()
+
+
+def test_sqlite_pragmas(sqlite_store: Store) -> None:
+    with sqlite_store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_in_memory_sqlite_works() -> None:
+    store = open_store("sqlite://")
+    store.upsert_topic("tech", "Technology", "chip")
+    assert store.find_topic("tech") is not None
+    store.close()
+
+
+def test_concurrent_claims_one_winner(database_url: str) -> None:
+    first, second = open_store(database_url), Store(database_url)
+    try:
+        topic = first.upsert_topic("energy", "Energy", "oil")
+        first.upsert_chat(1)
+        sub_id = first.subscribe(1, topic.id)[0].id
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+
+        def claim(args: tuple[Store, str]) -> bool:
+            store, period = args
+            found = store.claim_delivery(
+                sub_id,
+                period,
+                worker=str(id(store)),
+                window_start=start,
+                window_end=start + timedelta(days=1),
+            )
+            return found is not None
+
+        jobs = [(store, f"p{n % 5}") for n in range(20) for store in (first, second)]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            won = list(pool.map(claim, jobs))
+        assert sum(won) == 5
+        assert len(first.deliveries_for(sub_id)) == 5
+    finally:
+        first.close()
+        second.close()
