@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from bot.core.render import telegram_length, text_html
 from bot.core.types import Message, Span, Text, bold, italic, link, plain
 from storage.store import Store
-from storage.views import ArticleView, TopicView
+from storage.views import ArticleView, SubscriptionView, TopicView
 
 MAX_ITEMS = 10
 SENTENCES_PER_ITEM = 3
@@ -46,6 +46,22 @@ def first_window_start(created_at: datetime) -> datetime:
     Whole minutes let subscribers created moments apart share one cached digest.
     """
     return (created_at - FIRST_WINDOW).replace(second=0, microsecond=0)
+
+
+def window_start(store: Store, sub: SubscriptionView) -> datetime:
+    """Where the subscription's next digest starts: where its last delivered one ended.
+
+    The stored window end (a due instant) is used rather than the moment of sending, so
+    nothing added while a large fan-out was going out falls between two digests.
+    """
+    if sub.last_digest_at is None:
+        return first_window_start(sub.created_at)
+    ends = [
+        row.window_end
+        for row in store.deliveries_for(sub.id)
+        if row.status == "sent" and row.window_end is not None
+    ]
+    return max(ends) if ends else sub.last_digest_at
 
 
 def _clip(text: str, limit: int) -> str:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.core.types import Message
-from bot.digests.compose import ComposedDigest, DigestComposer, first_window_start
+from bot.digests.compose import ComposedDigest, DigestComposer, window_start
 from bot.digests.schedule import next_due, period_key
 from storage.store import Store
 from storage.views import ChatView, DeliveryView, SubscriptionView
@@ -30,6 +30,10 @@ Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 DUE_BATCH = 1000
 TRANSIENT_ATTEMPTS = 5
+LATE_AFTER = timedelta(hours=1)
+STATUS_SENT, STATUS_SKIPPED, STATUS_FAILED = "sent", "skipped", "failed"
+BLOCKED_NOTE = "chat blocked the bot"
+EMPTY_NOTE = "nothing new"
 
 
 class SendError(Exception):
@@ -175,7 +179,8 @@ class DeliveryEngine:
         composer: DigestComposer | None = None,
         pacer: Pacer | None = None,
         concurrency: int = 8,
-        stale_after: timedelta = timedelta(seconds=90),
+        stale_after: timedelta = timedelta(minutes=5),
+        resume_all_at_start: bool | None = None,
         sleep: Sleep = asyncio.sleep,
         on_claimed: Callable[[DeliveryView], None] | None = None,
         on_part_sent: Callable[[DeliveryView, int], None] | None = None,
@@ -193,6 +198,12 @@ class DeliveryEngine:
         self._on_claimed = on_claimed
         self._on_part_sent = on_part_sent
         self.only_chat = only_chat
+        # On SQLite only one bot process runs, so any claim older than this one is orphaned.
+        self.resume_all_at_start = (
+            store.dialect == "sqlite" if resume_all_at_start is None else resume_all_at_start
+        )
+        self._started_at = utc_now()
+        self._first_pass = True
         self._running = asyncio.Lock()
 
     @property
@@ -230,7 +241,11 @@ class DeliveryEngine:
         await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(jobs)))))
 
     async def _resume_stale(self, report: RunReport) -> None:
-        older_than = self.clock() - self.stale_after
+        # claimed_at is stamped by storage with the real time, whatever clock we were given.
+        older_than = utc_now() - self.stale_after
+        if self._first_pass and self.resume_all_at_start:
+            older_than = self._started_at
+        self._first_pass = False
         if self.only_chat is not None:
             return  # a console engine leaves other chats' interrupted deliveries alone
         stale = await self._call(self.store.claim_stale_deliveries, self.worker, older_than)
@@ -284,10 +299,6 @@ class DeliveryEngine:
             report.errors.append(f"subscription {subscription_id}: {type(error).__name__}")
             log.exception("digest for subscription %s failed", subscription_id)
 
-    def window_start(self, sub: SubscriptionView) -> datetime:
-        """Where the next scheduled digest of ``sub`` starts."""
-        return sub.last_digest_at or first_window_start(sub.created_at)
-
     async def _deliver(self, sub: SubscriptionView, report: RunReport) -> None:
         if sub.next_due_at is None:
             return
@@ -296,8 +307,11 @@ class DeliveryEngine:
             return
         due = sub.next_due_at
         period = period_key(due, chat.timezone, sub.weekday is not None)
-        start = self.window_start(sub)
-        end = max(due, start)
+        start = await self._call(window_start, self.store, sub)
+        now = self.clock()
+        # Late (the bot was down): cover everything up to now, not just up to the due time.
+        end = due if now - due <= LATE_AFTER else now.replace(second=0, microsecond=0)
+        end = max(end, start)
         delivery = await self._call(
             self.store.claim_delivery,
             sub.id,
@@ -325,18 +339,22 @@ class DeliveryEngine:
     async def _resume(self, delivery: DeliveryView, report: RunReport) -> None:
         sub = await self._call(self.store.get_subscription, delivery.subscription_id)
         if sub is None:
-            await self._call(self.store.mark_delivery, delivery.id, "failed", error="unsubscribed")
+            await self._call(
+                self.store.mark_delivery, delivery.id, STATUS_FAILED, error="unsubscribed"
+            )
             return
         chat = await self._call(self.store.get_chat, sub.chat_id)
         if chat is None or chat.blocked_at is not None:
-            await self._call(self.store.mark_delivery, delivery.id, "blocked")
+            await self._call(
+                self.store.mark_delivery, delivery.id, STATUS_SKIPPED, error=BLOCKED_NOTE
+            )
             return
         await self._send(delivery, sub, chat, report)
 
     async def _send(
         self, delivery: DeliveryView, sub: SubscriptionView, chat: ChatView, report: RunReport
     ) -> None:
-        start = delivery.window_start or self.window_start(sub)
+        start = delivery.window_start or await self._call(window_start, self.store, sub)
         end = delivery.window_end or self.clock()
         digest: ComposedDigest = await self._call(
             self.composer.compose, sub.topic, start, end, notify_empty=chat.notify_empty
@@ -346,7 +364,9 @@ class DeliveryEngine:
             outcome = await self._send_part(chat_id, chat, digest.parts[index], report)
             if outcome == "blocked":
                 await self._call(self.store.set_chat_blocked, chat_id, True)
-                await self._call(self.store.mark_delivery, delivery.id, "blocked")
+                await self._call(
+                    self.store.mark_delivery, delivery.id, STATUS_SKIPPED, error=BLOCKED_NOTE
+                )
                 await self._reschedule(sub.id)
                 report.blocked += 1
                 return
@@ -357,10 +377,17 @@ class DeliveryEngine:
             report.parts += 1
             if self._on_part_sent is not None:
                 self._on_part_sent(delivery, index + 1)
-        status = "sent" if digest.parts else "empty"
-        await self._call(
-            self.store.mark_delivery, delivery.id, status, article_count=digest.article_count
-        )
+        if digest.parts:
+            await self._call(
+                self.store.mark_delivery,
+                delivery.id,
+                STATUS_SENT,
+                article_count=digest.article_count,
+            )
+        else:
+            await self._call(
+                self.store.mark_delivery, delivery.id, STATUS_SKIPPED, error=EMPTY_NOTE
+            )
         await self._reschedule(sub.id)
         if digest.parts:
             report.sent += 1

@@ -90,6 +90,25 @@ def next_due(local_time: str, weekday: int | None, timezone: str, after: datetim
     raise AssertionError("no due instant within 16 days")  # unreachable: a week has 7 days
 
 
+def previous_due(
+    local_time: str, weekday: int | None, timezone: str, at_or_before: datetime
+) -> datetime:
+    """The last UTC instant at or before ``at_or_before`` when this schedule was due."""
+    if at_or_before.tzinfo is None:
+        raise ValueError("at_or_before must be timezone-aware")
+    tz = zone(timezone)
+    hour, minute = (int(part) for part in parse_local_time(local_time).split(":"))
+    wall = time(hour, minute)
+    day = at_or_before.astimezone(tz).date() + timedelta(days=1)
+    for _ in range(16):
+        if weekday is None or day.weekday() == weekday:
+            candidate = _at(day, wall, tz)
+            if candidate <= at_or_before:
+                return candidate
+        day -= timedelta(days=1)
+    raise AssertionError("no due instant within 16 days")  # unreachable: a week has 7 days
+
+
 def period_key(due_at: datetime, timezone: str, weekly: bool) -> str:
     """The delivery period of a due instant: local date ``2026-11-28``, or ISO week ``2026-W48``."""
     local = due_at.astimezone(zone(timezone)).date()

@@ -6,12 +6,12 @@ delivery engine's next tick picks it up, so a change takes effect at once.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.core.context import Context
 from bot.core.registry import callback, command
 from bot.core.types import Button, Message, Reply, Request, Text, bold, code
-from bot.digests.compose import DigestComposer, empty_note, first_window_start
+from bot.digests.compose import DigestComposer, empty_note, window_start
 from bot.digests.schedule import (
     DEFAULT_TIME,
     ScheduleError,
@@ -208,17 +208,14 @@ async def subscriptions(ctx: Context, req: Request) -> Reply:
     return Reply.say(*items, keyboard=rows[:MAX_TOPIC_BUTTONS])
 
 
-def _on_demand_start(sub: SubscriptionView | None, now: datetime) -> datetime:
-    if sub is None:
-        return now - ON_DEMAND_WINDOW
-    return sub.last_digest_at or first_window_start(sub.created_at)
-
-
 async def _digest_messages(
     ctx: Context, topic: TopicView, sub: SubscriptionView | None, chat: ChatView
 ) -> list[Message]:
     now = ctx.now()
-    start = _on_demand_start(sub, now)
+    if sub is None:
+        start = now - ON_DEMAND_WINDOW
+    else:
+        start = await ctx.call(window_start, ctx.store, sub)
     digest = await ctx.call(DigestComposer(ctx.store).build, topic, start, now)
     if digest.parts:
         return list(digest.parts)

@@ -15,6 +15,7 @@ from bot.digests.schedule import (
     parse_local_time,
     parse_weekday,
     period_key,
+    previous_due,
 )
 
 BERLIN = "Europe/Berlin"
@@ -127,3 +128,13 @@ def test_describe() -> None:
 def test_naive_instant_is_refused() -> None:
     with pytest.raises(ValueError):
         next_due("08:00", None, "UTC", datetime(2026, 1, 1))
+
+
+def test_previous_due_is_the_inverse_of_next_due() -> None:
+    due = next_due("08:00", None, BERLIN, utc(2026, 3, 28, 12, 0))
+    assert previous_due("08:00", None, BERLIN, due) == due
+    assert previous_due("08:00", None, BERLIN, due + timedelta(minutes=3)) == due
+    earlier = previous_due("08:00", None, BERLIN, due - timedelta(seconds=1))
+    assert earlier == utc(2026, 3, 28, 7, 0)
+    weekly = previous_due("09:15", 0, "UTC", utc(2026, 11, 28, 10, 0))
+    assert weekly == utc(2026, 11, 23, 9, 15)
