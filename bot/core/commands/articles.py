@@ -138,8 +138,7 @@ async def on_more(ctx: Context, req: Request, payload: str) -> Reply:
         topic = await _find_topic(ctx, slug)
         if topic is None:
             return Reply.nothing(toast="That topic no longer exists.")
-    reply = await _latest_page(ctx, req, PAGE_SIZE, offset, topic)
-    return Reply(reply.messages, toast="")
+    return await _latest_page(ctx, req, PAGE_SIZE, offset, topic)
 
 
 async def _stored_summary(ctx: Context, article: ArticleView, chat: ChatView) -> tuple[str, ...]:
@@ -256,8 +255,7 @@ async def on_summary(ctx: Context, req: Request, payload: str) -> Reply:
     article_id = parse_article_id(payload)
     if article_id is None:
         return Reply.nothing(toast="This button no longer works.")
-    reply = await summary_by_id(ctx, req, article_id)
-    return Reply(reply.messages, toast="")
+    return await summary_by_id(ctx, req, article_id)
 
 
 async def _search_page(ctx: Context, req: Request, query: str, offset: int) -> Reply:
@@ -300,8 +298,7 @@ async def on_search(ctx: Context, req: Request, payload: str) -> Reply:
     query = " ".join(query.split())
     if not query:
         return Reply.nothing(toast="This button no longer works.")
-    reply = await _search_page(ctx, req, query, offset)
-    return Reply(reply.messages, toast="")
+    return await _search_page(ctx, req, query, offset)
 
 
 async def plain_text(ctx: Context, req: Request) -> Reply:

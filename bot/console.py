@@ -1,0 +1,262 @@
+"""The local console chat (``newsbot chat``): the bot's commands in a terminal, no token needed.
+
+A thin front end over ``bot.core``: each line becomes a Request from the local admin, replies
+are rendered as plain text, and buttons become numbered actions (type the number to press
+one). Multi-line input: an ``/add`` title line continues on the following lines until an empty
+line, and any message can be wrapped in triple quotes (a line with ``\"\"\"`` opens the block,
+the next line ending in ``\"\"\"`` closes it). Digests due for the console chat are printed
+between prompts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from bot.config import Settings
+from bot.core.app import Core
+from bot.core.commandline import split_command
+from bot.core.render import render_plain_all
+from bot.core.types import Button, Chat, Message, Reply, Request
+
+if TYPE_CHECKING:
+    from ingest.pipeline import Ingestor
+    from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+CONSOLE_CHAT_ID = 1
+CONSOLE_USER = "console"
+MAX_MESSAGE_BYTES = 100 * 1024
+QUOTES = '"""'
+SAMPLE_ARTICLES = Path(__file__).parent / "sample_data" / "articles.jsonl"
+QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
+WELCOME = (
+    "newsbot console chat: you are the local admin.\n"
+    "Type /help for the commands, a number to press a button, /quit or Ctrl-D to leave.\n"
+    "Multi-line text: /add <title> then the text on the next lines and an empty line, or wrap "
+    'any message in """ ... """.'
+)
+
+
+def parse_command(line: str) -> tuple[str, str]:
+    """('latest', '5') from '/latest@Bot 5'; ('', '') when the text is not a command."""
+    command, args, _, _ = split_command(line)
+    return command, args
+
+
+class ConsoleChat:
+    """One terminal conversation with the core; ``deliver`` prints pushed messages."""
+
+    def __init__(self, core: Core, stdin: TextIO, stdout: TextIO) -> None:
+        self.core = core
+        self.stdin = stdin
+        self.stdout = stdout
+        self.buttons: list[Button] = []
+        self._lock = threading.Lock()
+        self.chat = Chat(CONSOLE_CHAT_ID, "console", "console", CONSOLE_USER)
+        self.echo = not _is_tty(stdin)
+
+    def write(self, text: str) -> None:
+        """Print a block of text (safe from the digest thread)."""
+        with self._lock:
+            self.stdout.write(text.rstrip("\n") + "\n")
+            self.stdout.flush()
+
+    def deliver(self, messages: Sequence[Message]) -> None:
+        """Show messages the bot pushes on its own (digests); their buttons become current."""
+        text, buttons = render_plain_all(messages)
+        if buttons:
+            self.buttons = buttons
+        self.write(f"\n{text}\n")
+
+    def show(self, reply: Reply) -> None:
+        """Print a reply; its buttons (if any) replace the previous ones."""
+        if reply.toast:
+            self.write(f"({reply.toast})")
+        if not reply.messages:
+            return
+        text, buttons = render_plain_all(reply.messages)
+        if buttons:
+            self.buttons = buttons
+        self.write(("(updated)\n" if reply.edit else "") + text + "\n")
+
+    def request(self, text: str) -> Request:
+        """The Request for a line typed by the local admin."""
+        command, args = parse_command(text)
+        return Request(
+            chat=self.chat,
+            user_id=CONSOLE_CHAT_ID,
+            user_name=CONSOLE_USER,
+            command=command,
+            args=args,
+            text=text,
+            is_admin=True,
+            addressed=True,
+        )
+
+    async def _readline(self) -> str | None:
+        line = await asyncio.to_thread(self.stdin.readline)
+        return None if line == "" else line.rstrip("\r\n")
+
+    async def read_message(self) -> str | None:
+        """The next message: one line, an /add with its text, or a triple-quoted block."""
+        if not self.echo:
+            self.stdout.write("> ")
+            self.stdout.flush()
+        first = await self._readline()
+        if first is None:
+            return None
+        if self.echo and first.strip():
+            self.write(f"> {first}")
+        if QUOTES in first:
+            return await self._read_block(first)
+        command, args = parse_command(first.strip())
+        if command == "add" and not _single_url(args):
+            return await self._read_until_empty(first)
+        return first
+
+    async def _read_block(self, first: str) -> str:
+        prefix, _, rest = first.partition(QUOTES)
+        if QUOTES in rest:
+            return (prefix + rest.split(QUOTES, 1)[0]).strip()
+        lines = [prefix.rstrip(), rest] if rest.strip() else [prefix.rstrip()]
+        while (line := await self._readline()) is not None:
+            if line.rstrip().endswith(QUOTES):
+                lines.append(line.rstrip()[: -len(QUOTES)])
+                break
+            lines.append(line)
+        return "\n".join(lines).strip()
+
+    async def _read_until_empty(self, first: str) -> str:
+        lines = [first]
+        while (line := await self._readline()) is not None and line.strip():
+            lines.append(line)
+        return "\n".join(lines)
+
+    async def press(self, number: int) -> None:
+        """Press button ``number`` of the last reply."""
+        if not 1 <= number <= len(self.buttons):
+            self.write("There is no such button here. Type a command, e.g. /help.")
+            return
+        button = self.buttons[number - 1]
+        if button.url:
+            self.write(f"Open {button.url} in your browser.")
+            return
+        self.show(await self.core.handle_callback(self.request(""), button.callback_data or ""))
+
+    async def run(self) -> int:
+        """The read-answer loop; returns the exit status."""
+        self.write(WELCOME)
+        while (message := await self.read_message()) is not None:
+            text = message.strip()
+            if not text:
+                continue
+            if text.lower() in QUIT_WORDS:
+                break
+            if len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
+                self.write("That message is over 100 KB; please send a shorter text.")
+                continue
+            if text.isdigit() and len(text) < 4:
+                await self.press(int(text))
+                continue
+            self.show(await self.core.handle(self.request(text)))
+        self.write("Bye.")
+        return 0
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _single_url(args: str) -> bool:
+    from bot.core.format import is_url
+
+    return is_url(args)
+
+
+def load_sample_articles(store: Store, ingestor: Ingestor, path: Path = SAMPLE_ARTICLES) -> int:
+    """Add the sample articles to an empty database; returns how many were added."""
+    if store.count_articles() or not path.is_file():
+        return 0
+    added = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        published = record.get("published_at")
+        outcome = ingestor.add_text(
+            record["title"],
+            record["body"],
+            url=record.get("url"),
+            source=record.get("source", ""),
+            added_by="sample",
+            published_at=datetime.fromisoformat(published) if published else None,
+        )
+        added += int(outcome.created)
+    return added
+
+
+def _start_digests(store: Store, chat: ConsoleChat) -> object | None:
+    try:
+        from bot.digests.console import start_console_digests
+    except ImportError:
+        return None
+    return start_console_digests(store, CONSOLE_CHAT_ID, write=chat.write)
+
+
+async def _serve(settings: Settings, demo: bool, stdin: TextIO, stdout: TextIO) -> int:
+    from ingest.defaults import ensure_default_topics
+    from ingest.pipeline import Ingestor
+    from storage import open_store
+
+    store = await asyncio.to_thread(open_store, settings.database_url)
+    ingestor = Ingestor(store, allow_private_urls=settings.allow_private_urls)
+    digests = None
+    try:
+        await asyncio.to_thread(ensure_default_topics, store)
+        if demo:
+            added = await asyncio.to_thread(load_sample_articles, store, ingestor)
+            if added:
+                stdout.write(f"Loaded {added} sample articles.\n")
+        core = Core(store, settings, ingestor, bot_username="newsbot")
+        chat = ConsoleChat(core, stdin, stdout)
+        digests = _start_digests(store, chat)
+        if digests is not None:
+            core.ctx.on_subscriptions_changed = getattr(digests, "poke", None)
+        status = await chat.run()
+        await core.close()
+        return status
+    finally:
+        if digests is not None:
+            digests.stop()  # type: ignore[attr-defined]
+        ingestor.close()
+        store.close()
+
+
+def run_console(
+    settings: Settings,
+    demo: bool,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Run the console chat until /quit or end of input; returns the exit status."""
+    root = logging.getLogger()
+    if root.getEffectiveLevel() > logging.DEBUG:
+        root.setLevel(logging.WARNING)  # INFO lines would interleave with the conversation
+    try:
+        return asyncio.run(_serve(settings, demo, stdin or sys.stdin, stdout or sys.stdout))
+    except KeyboardInterrupt:
+        (stdout or sys.stdout).write("\nBye.\n")
+        return 0

@@ -1,0 +1,243 @@
+"""/start, /help, /latest, /summary, /search and plain text, through Core on a real store."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.app import Core
+from bot.core.render import render_html
+from bot.core.types import Chat
+from storage.store import Store
+from tests.bot.core.conftest import (
+    ADMIN_ID,
+    ARTICLE_BODY,
+    GROUP,
+    add_articles,
+    reply_text,
+    request,
+    send,
+)
+
+
+def buttons(reply) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every callback_data of the reply."""
+    return [b.callback_data or b.url or "" for m in reply.messages for b in m.buttons]
+
+
+async def test_start_greets_and_points_to_help(core: Core) -> None:
+    text = reply_text(await send(core, "/start"))
+    assert "Hello" in text and "/help" in text
+
+
+async def test_help_lists_every_public_command_with_examples(core: Core) -> None:
+    text = reply_text(await send(core, "/help"))
+    for name in ("latest", "summary", "search", "topics", "settings", "subscribe"):
+        assert f"/{name}" in text
+    assert "/latest 10" in text and "e.g. " in text
+    assert "/addtopic" not in text
+
+
+async def test_help_shows_admin_commands_to_admins(core: Core) -> None:
+    text = reply_text(await send(core, "/help", user_id=ADMIN_ID))
+    assert "Admin commands" in text and "/addtopic" in text and "/stats" in text
+
+
+async def test_menu_commands_are_public_and_valid(core: Core) -> None:
+    menu = Core.menu_commands()
+    names = [name for name, _ in menu]
+    assert "latest" in names and "add" not in names
+    for name, description in menu:
+        assert name.islower() and 1 <= len(name) <= 32 and 1 <= len(description) <= 256
+
+
+async def test_latest_on_empty_store(core: Core) -> None:
+    assert "No articles" in reply_text(await send(core, "/latest"))
+
+
+async def test_latest_defaults_to_five_newest_with_buttons(core: Core, store: Store) -> None:
+    ids = add_articles(store, 8)
+    reply = await send(core, "/latest")
+    text = reply_text(reply)
+    newest = list(reversed(ids))[:5]
+    assert [f"#{i} " in text for i in newest] == [True] * 5
+    assert text.index(f"#{newest[0]} ") < text.index(f"#{newest[1]} ")
+    assert f"#{ids[0]} " not in text
+    assert "Test Wire" in text and "First sentence of 7." in text
+    assert buttons(reply) == [f"sum:{i}" for i in newest] + ["more:5:-"]
+
+
+async def test_latest_more_button_pages(core: Core, store: Store) -> None:
+    ids = add_articles(store, 7)
+    reply = await core.handle_callback(request(""), "more:5:-")
+    text = reply_text(reply)
+    assert f"#{ids[1]} " in text and f"#{ids[0]} " in text and f"#{ids[6]} " not in text
+    assert "more:" not in " ".join(buttons(reply))
+    done = await core.handle_callback(request(""), "more:50:-")
+    assert "no older articles" in reply_text(done)
+
+
+async def test_latest_count_and_topic_by_slug_or_name(core: Core, store: Store) -> None:
+    add_articles(store, 3)
+    energy = add_articles(store, 4, topic="energy")
+    text = reply_text(await send(core, "/latest 2 ENERGY"))
+    assert "Latest in Energy" in text
+    assert f"#{energy[-1]} " in text and f"#{energy[-2]} " in text and f"#{energy[0]} " not in text
+    by_name = reply_text(await send(core, "/latest china–russia relations"))
+    assert "No articles in China–Russia relations" in by_name
+    reply = await send(core, "/latest energy 3")
+    assert buttons(reply)[-1] == "more:3:energy"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("abc", "There is no topic abc"),
+        ("0", "between 1 and 20"),
+        ("-5", "between 1 and 20"),
+        ("99999999999999999999", "between 1 and 20"),
+    ],
+)
+async def test_latest_bad_arguments(core: Core, store: Store, args: str, expected: str) -> None:
+    add_articles(store, 2)
+    assert expected in reply_text(await send(core, f"/latest {args}"))
+
+
+async def test_latest_too_many_is_capped_at_twenty(core: Core, store: Store) -> None:
+    add_articles(store, 25)
+    reply = await send(core, "/latest 100000")
+    text = reply_text(reply)
+    assert "at most" not in text or "20" in text
+    assert "here are the 20 newest" in text
+    assert len([b for b in buttons(reply) if b.startswith("sum:")]) == 20
+    for message in reply.messages:
+        assert all(len(part.text) <= 4096 for part in render_html(message))
+
+
+async def test_latest_dates_in_chat_timezone(core: Core, store: Store) -> None:
+    add_articles(store, 1)  # published 2026-01-01 12:00 UTC
+    assert "01 Jan 2026, 12:00" in reply_text(await send(core, "/latest"))
+    await send(core, "/settings tz Asia/Tokyo")
+    assert "01 Jan 2026, 21:00" in reply_text(await send(core, "/latest"))
+
+
+async def test_summary_by_id_hash_id_and_button(core: Core, store: Store) -> None:
+    [article_id] = add_articles(store, 1)
+    for text in (f"/summary {article_id}", f"/summary #{article_id}"):
+        answer = reply_text(await send(core, text))
+        assert "• First sentence of 0." in answer and "• Third sentence." in answer
+    pressed = await core.handle_callback(request(""), f"sum:{article_id}")
+    assert "First sentence of 0." in reply_text(pressed)
+    assert buttons(pressed) == ["https://example.com/news/0"]
+
+
+async def test_summary_respects_chat_length(core: Core, store: Store) -> None:
+    [article_id] = add_articles(store, 1)
+    await send(core, "/settings length 1")
+    answer = reply_text(await send(core, f"/summary {article_id}"))
+    assert "First sentence of 0." in answer and "Second sentence." not in answer
+
+
+@pytest.mark.parametrize("arg", ["99999999", "#0", "999999999999999999999999999"])
+async def test_summary_of_missing_article(core: Core, store: Store, arg: str) -> None:
+    add_articles(store, 1)
+    assert "There is no article" in reply_text(await send(core, f"/summary {arg}"))
+
+
+async def test_summary_without_argument_is_latest_article(core: Core, store: Store) -> None:
+    assert "no articles yet" in reply_text(await send(core, "/summary"))
+    ids = add_articles(store, 3)
+    assert f"#{ids[-1]} " in reply_text(await send(core, "/summary"))
+
+
+async def test_summary_of_pasted_text(core: Core) -> None:
+    answer = reply_text(await send(core, f"/summary {ARTICLE_BODY}"))
+    assert answer.startswith("Summary") and answer.count("• ") == 3
+
+
+async def test_summary_of_max_size_telegram_message(core: Core) -> None:
+    text = ("Markets rose on Monday after the central bank held rates. " * 80)[:4080]
+    reply = await send(core, f"/summary {text}")
+    assert "Summary" in reply_text(reply)
+    for message in reply.messages:
+        for part in render_html(message):
+            assert 1 <= len(part.text) <= 4096
+
+
+async def test_summary_as_reply_to_a_message(core: Core) -> None:
+    reply = await send(core, "/summary", reply_to=ARTICLE_BODY)
+    assert "pipeline" in reply_text(reply)
+
+
+async def test_summary_of_stored_url_and_unknown_url(core: Core, store: Store) -> None:
+    [article_id] = add_articles(store, 1)
+    stored = reply_text(await send(core, "/summary https://example.com/news/0"))
+    assert f"#{article_id} " in stored
+    unknown = reply_text(await send(core, "/summary https://example.com/other"))
+    assert "Ask an admin to add it with /add" in unknown
+
+
+async def test_summary_of_empty_looking_text_is_answered(core: Core) -> None:
+    answer = reply_text(await send(core, "/summary ... !!! ..."))
+    assert answer  # either a summary or the summarizer's clear message
+    assert "Traceback" not in answer
+
+
+async def test_search_pages_and_validates(core: Core, store: Store) -> None:
+    assert "What should I look for" in reply_text(await send(core, "/search"))
+    add_articles(store, 7)
+    reply = await send(core, "/search pipeline")
+    assert "Search: pipeline" in reply_text(reply)
+    assert buttons(reply)[-1] == "search:5:pipeline"
+    more = await core.handle_callback(request(""), "search:5:pipeline")
+    assert len([b for b in buttons(more) if b.startswith("sum:")]) == 2
+    nothing = reply_text(await send(core, '/search <b>zebra</b> & "quotes"'))
+    assert "Nothing found for <b>zebra</b>" in nothing
+
+
+async def test_search_long_query_keeps_callback_small(core: Core, store: Store) -> None:
+    add_articles(store, 7)
+    reply = await send(core, "/search " + "pipeline gas " * 40)
+    for data in buttons(reply):
+        assert len(data.encode("utf-8")) <= 64
+
+
+async def test_unknown_command_and_group_behaviour(core: Core) -> None:
+    assert "/help" in reply_text(await send(core, "/frobnicate"))
+    assert (await send(core, "/frobnicate", chat=GROUP)).messages == ()
+    assert "/help" in reply_text(await send(core, "/frobnicate@NewsBot", chat=GROUP))
+    assert (await send(core, "just chatting", chat=GROUP)).messages == ()
+
+
+async def test_latest_with_bot_name_in_group(core: Core, store: Store) -> None:
+    add_articles(store, 2)
+    assert "Latest articles" in reply_text(await send(core, "/latest@NewsBot", chat=GROUP))
+
+
+async def test_plain_text_in_private_chat(core: Core) -> None:
+    assert "/help" in reply_text(await send(core, "hi"))
+    summarized = reply_text(await send(core, ARTICLE_BODY))
+    assert "Summary" in summarized and "I summarized it" in summarized
+
+
+async def test_edited_messages_and_empty_messages_are_ignored(core: Core) -> None:
+    assert (await send(core, "/latest", edited=True)).messages == ()
+    assert (await send(core, "")).messages == ()
+
+
+async def test_unknown_or_malformed_callbacks_answer_with_a_toast(core: Core) -> None:
+    for data in ("nope:1", "", "sum:abc", "more:xyz:-", "search:1:"):
+        reply = await core.handle_callback(request(""), data)
+        assert reply.messages == () or reply_text(reply)
+        assert reply.toast is None or reply.toast
+
+
+async def test_html_in_titles_is_escaped_end_to_end(core: Core, store: Store) -> None:
+    await send(
+        core,
+        "/add <b>Bold</b> & <script>x</script> 🚀 שלום\n" + ARTICLE_BODY,
+        chat=Chat(ADMIN_ID, "private"),
+    )
+    reply = await send(core, "/latest")
+    html_text = render_html(reply.messages[0])[0].text
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;script&gt;" in html_text
+    assert "🚀 שלום" in html_text

@@ -1,0 +1,110 @@
+"""/topics and /settings through Core, and the hooks the digest scheduler relies on."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Settings
+from bot.core.app import Core
+from bot.core.types import Chat
+from storage.store import Store
+from tests.bot.core.conftest import PRIVATE, reply_text, request, send
+
+
+async def test_topics_lists_topics_with_subscribe_buttons(core: Core, store: Store) -> None:
+    reply = await send(core, "/topics")
+    text = reply_text(reply)
+    assert "China–Russia relations" in text and "world-economy" in text
+    data = [button.callback_data for button in reply.messages[0].buttons]
+    topic_ids = {topic.id for topic in store.list_topics()}
+    assert {int(d.split(":")[1]) for d in data if d} == topic_ids
+    assert all(d and d.startswith("sub:") for d in data)
+
+
+async def test_topics_shows_unsubscribe_for_subscribed_topics(core: Core, store: Store) -> None:
+    await send(core, "/start")
+    energy = store.find_topic("energy")
+    assert energy is not None
+    store.subscribe(PRIVATE.id, energy.id)
+    reply = await send(core, "/topics")
+    assert f"unsub:{energy.id}" in [b.callback_data for b in reply.messages[0].buttons]
+    assert "✓ subscribed" in reply_text(reply)
+
+
+async def test_topics_when_there_are_none(core: Core, store: Store) -> None:
+    for topic in store.list_topics():
+        store.delete_topic(topic.slug)
+    assert "no topics yet" in reply_text(await send(core, "/topics"))
+
+
+async def test_settings_show_and_change(core: Core, store: Store) -> None:
+    shown = reply_text(await send(core, "/settings"))
+    assert "Time zone: UTC" in shown and "Summary length: 3" in shown
+    changed = reply_text(await send(core, "/settings tz europe/moscow"))
+    assert "Time zone set to Europe/Moscow" in changed
+    assert "Summaries now have up to 5" in reply_text(await send(core, "/settings length 5"))
+    chat = store.get_chat(PRIVATE.id)
+    assert chat is not None and chat.timezone == "Europe/Moscow" and chat.summary_length == 5
+    assert "Saved" in reply_text(await send(core, "/settings empty on"))
+    assert store.get_chat(PRIVATE.id).notify_empty is True  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("Mars/Olympus", "not a time zone I know"),
+        ("tz Mars/Olympus", "not a time zone I know"),
+        ("tz", "Which time zone"),
+        ("tz <b>x</b>", "not a time zone I know"),
+        ("length 0", "from 1 to 10"),
+        ("length abc", "from 1 to 10"),
+        ("length 99999999999", "from 1 to 10"),
+        ("empty maybe", "Say on or off"),
+        ("colour blue", "I don't know the setting"),
+    ],
+)
+async def test_settings_bad_values(core: Core, store: Store, args: str, expected: str) -> None:
+    assert expected in reply_text(await send(core, f"/settings {args}"))
+    chat = store.get_chat(PRIVATE.id)
+    assert chat is not None and chat.timezone == "UTC" and chat.summary_length == 3
+
+
+async def test_timezone_change_calls_the_subscriptions_hook(
+    store: Store, settings: Settings
+) -> None:
+    calls: list[int] = []
+
+    async def hook(chat_id: int) -> None:
+        calls.append(chat_id)
+
+    core = Core(store, settings, on_subscriptions_changed=hook)
+    await send(core, "/settings tz Asia/Tokyo")
+    assert calls == [PRIVATE.id]
+
+
+async def test_start_resumes_a_blocked_chat(store: Store, settings: Settings) -> None:
+    calls: list[int] = []
+    core = Core(store, settings, on_subscriptions_changed=calls.append)
+    await send(core, "/start")
+    store.set_chat_blocked(PRIVATE.id, True)
+    assert "Welcome back" in reply_text(await send(core, "/start"))
+    assert store.get_chat(PRIVATE.id).blocked_at is None  # type: ignore[union-attr]
+    assert calls == [PRIVATE.id]
+
+
+async def test_chats_are_recorded_with_their_type(core: Core, store: Store) -> None:
+    group = Chat(-100123, "supergroup", "Readers <club>", "")
+    await core.handle(request("/help", chat=group, user_id=7))
+    chat = store.get_chat(-100123)
+    assert chat is not None and chat.type == "supergroup" and chat.title == "Readers <club>"
+
+
+async def test_a_failing_handler_answers_with_an_apology(core: Core, store: Store) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("SELECT secret FROM tokens")
+
+    store.latest_articles = broken  # type: ignore[method-assign]
+    answer = reply_text(await send(core, "/latest"))
+    assert "Sorry, something went wrong" in answer and "SELECT" not in answer
+    pressed = await core.handle_callback(request(""), "more:5:-")
+    assert pressed.toast and "SELECT" not in pressed.toast
