@@ -1,0 +1,118 @@
+"""The console chat driven with scripted input: commands, buttons, multi-line input, exit."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, load_settings
+from bot.console import ConsoleChat, parse_command, run_console
+from bot.core.types import Button, Message, Text, bold
+
+ROOT = Path(__file__).resolve().parents[2]
+BODY = (
+    "Storm Bella closed the port of Rotterdam on Tuesday. Ships waited offshore for two days. "
+    "Port officials said traffic would resume on Thursday. Insurers expect large claims."
+)
+
+
+@pytest.fixture
+def settings(sqlite_url: str) -> Settings:
+    return load_settings({"DATABASE_URL": sqlite_url}, env_file=None)
+
+
+def chat(settings: Settings, script: str, *, demo: bool = True) -> tuple[int, str]:
+    """Run the console on ``script`` as standard input; returns (status, output)."""
+    stdout = io.StringIO()
+    status = run_console(settings, demo, stdin=io.StringIO(script), stdout=stdout)
+    return status, stdout.getvalue()
+
+
+def test_help_latest_and_buttons(settings: Settings) -> None:
+    status, out = chat(settings, "/help\n/latest 2\n1\n3\n9\n/quit\n")
+    assert status == 0
+    assert "Loaded 8 sample articles." in out and "/help for the commands" in out
+    assert "/addtopic" in out  # the console user is the local admin
+    assert "[1] Summary #" in out and "More ▸" in out
+    assert "• " in out  # pressing 1 showed a summary
+    assert "Latest articles (from 3)" in out  # 3 pressed More of the listing
+    assert "There is no such button here" in out
+    assert out.rstrip().endswith("Bye.")
+
+
+def test_multiline_add_ends_at_an_empty_line(settings: Settings) -> None:
+    script = f"/add Storm closes the port\n{BODY}\nA second line.\n\n/latest 1\n"
+    status, out = chat(settings, script, demo=False)
+    assert status == 0
+    assert "Added #1: Storm closes the port" in out
+    assert "#1 Storm closes the port" in out
+    assert out.rstrip().endswith("Bye.")  # end of input quits
+
+
+def test_triple_quoted_block(settings: Settings) -> None:
+    script = f'/summary """\n{BODY}\n\n{BODY.upper()}\n"""\n/quit\n'
+    _, out = chat(settings, script, demo=False)
+    assert "Summary" in out and "• " in out
+    one_line = chat(settings, f'/summary """{BODY}"""\n', demo=False)[1]
+    assert "• Storm Bella closed the port" in one_line
+
+
+def test_bad_input_gets_clear_answers(settings: Settings) -> None:
+    big = "word " * 30_000
+    script = (
+        "/latest abc\n/summary 99999999\n/settings Mars/Olympus\n/add Title only\n\n"
+        f"/summary {big}\n/nonsense\n\n   \n/quit\n"
+    )
+    _, out = chat(settings, script, demo=False)
+    assert "There is no topic abc" in out
+    assert "There is no article #99999999" in out
+    assert "not a time zone I know" in out
+    assert "The article has no text" in out
+    assert "over 100 KB" in out
+    assert "I don't know /nonsense" in out
+    assert "Traceback" not in out
+
+
+def test_no_samples_without_demo(settings: Settings) -> None:
+    _, out = chat(settings, "/latest\n", demo=False)
+    assert "Loaded" not in out and "No articles yet" in out
+
+
+def test_deliver_prints_pushed_messages_and_their_buttons() -> None:
+    stdout = io.StringIO()
+    console = ConsoleChat(core=None, stdin=io.StringIO(""), stdout=stdout)  # type: ignore[arg-type]
+    console.deliver(
+        [Message.of(Text.of(bold("Digest: Energy")), keyboard=[[Button("x", "sum:1")]])]
+    )
+    assert "Digest: Energy" in stdout.getvalue() and "[1] x" in stdout.getvalue()
+    assert console.buttons[0].callback_data == "sum:1"
+
+
+def test_parse_command() -> None:
+    assert parse_command("/Latest@NewsBot 5") == ("latest", "5")
+    assert parse_command("/add\nTitle\nBody") == ("add", "Title\nBody")
+    assert parse_command("hello") == ("", "")
+
+
+def test_newsbot_chat_command_in_a_subprocess(tmp_path: Path) -> None:
+    env = {**os.environ, "NEWSBOT_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        input="/latest 1\n/quit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Latest articles" in result.stdout and "Bye." in result.stdout
+    assert (tmp_path / "newsbot.db").exists()
+    assert "Traceback" not in result.stderr
