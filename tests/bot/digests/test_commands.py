@@ -1,0 +1,157 @@
+"""The digest commands through the transport-free core, with a real store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import load_settings
+from bot.core.app import Core
+from bot.core.render import render_html, render_plain_all
+from bot.core.types import Chat, Reply, Request
+from bot.digests.delivery import DeliveryEngine, Pacer
+from storage import open_store
+from storage.store import Store
+from tests.bot.digests.conftest import FakeClock, FakeSender, add_articles, make_topic
+
+CHAT = Chat(42, "private", username="ann")
+
+
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> Iterator[Store]:
+    opened = open_store(sqlite_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def core(sqlite_store: Store, clock: FakeClock) -> Core:
+    settings = load_settings({"DATABASE_URL": "sqlite://", "NEWSBOT_TZ": "Europe/Berlin"})
+    return Core(sqlite_store, settings, now=clock)
+
+
+async def say(core: Core, text: str, chat: Chat = CHAT) -> str:
+    command, _, args = text.lstrip("/").partition(" ")
+    reply = await core.handle(Request(chat=chat, user_id=chat.id, command=command, args=args))
+    return plain(reply)
+
+
+def plain(reply: Reply) -> str:
+    for message in reply.messages:
+        for part in render_html(message):
+            assert 0 < len(part.text) <= 4096
+    return render_plain_all(reply.messages)[0]
+
+
+async def test_subscribe_default_time_in_the_chat_zone(core: Core, sqlite_store: Store) -> None:
+    make_topic(sqlite_store)
+    answer = await say(core, "/subscribe china-russia")
+    assert "Subscribed to China–Russia relations: daily at 08:00 (Europe/Berlin)" in answer
+    assert "Next digest: Sun 29 Nov 08:00" in answer
+    (sub,) = sqlite_store.chat_subscriptions(42)
+    assert sub.next_due_at == datetime(2026, 11, 29, 7, 0, tzinfo=UTC)
+
+
+async def test_subscribe_by_name_with_time_and_weekday(core: Core, sqlite_store: Store) -> None:
+    make_topic(sqlite_store)
+    answer = await say(core, "/subscribe China–Russia relations 18:30 friday")
+    assert "every Friday at 18:30" in answer
+    again = await say(core, "/subscribe china-russia mon 07:05")
+    assert "Updated your digest" in again and "every Monday at 07:05" in again
+    (sub,) = sqlite_store.chat_subscriptions(42)
+    assert (sub.local_time, sub.weekday) == ("07:05", 0)
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ("china-russia 25:00", "hours go 00–23"),
+        ("china-russia 8am", "use 24-hour HH:MM"),
+        ("china-russia 12:75", "minutes 00–59"),
+        ("mars", "There is no topic “mars”. Topics: china-russia"),
+        ("08:00", "Which topic?"),
+        ("<b>x</b> 08:00", "There is no topic “<b>x</b>”"),
+    ],
+)
+async def test_subscribe_bad_input(
+    core: Core, sqlite_store: Store, args: str, expected: str
+) -> None:
+    make_topic(sqlite_store)
+    assert expected in await say(core, f"/subscribe {args}")
+    assert sqlite_store.chat_subscriptions(42) == []
+
+
+async def test_subscribe_without_argument_offers_buttons(core: Core, sqlite_store: Store) -> None:
+    topic = make_topic(sqlite_store)
+    reply = await core.handle(Request(chat=CHAT, user_id=42, command="subscribe"))
+    (button,) = reply.messages[0].buttons
+    assert button.callback_data == f"sub:{topic.id}"
+    pressed = await core.handle_callback(Request(chat=CHAT, user_id=42), f"sub:{topic.id}")
+    assert "Subscribed to China–Russia relations" in plain(pressed)
+    assert len(sqlite_store.chat_subscriptions(42)) == 1
+    twice = await core.handle_callback(Request(chat=CHAT, user_id=42), f"sub:{topic.id}")
+    assert twice.toast is not None and "Already subscribed" in twice.toast
+    off = await core.handle_callback(Request(chat=CHAT, user_id=42), f"unsub:{topic.id}")
+    assert "Unsubscribed from China–Russia relations" in plain(off)
+    gone = await core.handle_callback(Request(chat=CHAT, user_id=42), "unsub:99999")
+    assert gone.toast is not None and "no longer exists" in gone.toast
+
+
+async def test_subscriptions_list_and_unsubscribe(core: Core, sqlite_store: Store) -> None:
+    make_topic(sqlite_store)
+    assert "no subscriptions yet" in await say(core, "/subscriptions")
+    await say(core, "/subscribe china-russia 06:45")
+    listing = await say(core, "/subscriptions")
+    assert "China–Russia relations (china-russia) — daily at 06:45" in listing
+    assert "next: Sun 29 Nov 06:45 (Europe/Berlin)" in listing
+    assert "Unsubscribed" in await say(core, "/unsubscribe China–Russia relations")
+    assert "not subscribed" in await say(core, "/unsubscribe china-russia")
+    assert "no topic" in await say(core, "/unsubscribe nothing-here")
+
+
+async def test_digest_now_does_not_count_as_the_scheduled_one(
+    core: Core, sqlite_store: Store, clock: FakeClock
+) -> None:
+    topic = make_topic(sqlite_store)
+    add_articles(sqlite_store, topic, 2)
+    clock.now = datetime.now(UTC) + timedelta(seconds=1)
+    unsubscribed = await say(core, "/digest china-russia")
+    assert "2 new articles" in unsubscribed and "Story 1" in unsubscribed
+    await say(core, "/subscribe china-russia")
+    on_demand = await say(core, "/digest")
+    assert "2 new articles" in on_demand
+    (sub,) = sqlite_store.chat_subscriptions(42)
+    assert sub.last_digest_at is None and sqlite_store.deliveries_for(sub.id) == []
+
+
+async def test_digest_with_nothing_new(core: Core, sqlite_store: Store) -> None:
+    make_topic(sqlite_store)
+    assert "Nothing new on China–Russia relations since" in await say(core, "/digest china-russia")
+    assert "Which topic?" in await say(core, "/digest")
+
+
+async def test_a_subscription_takes_effect_at_the_next_tick(
+    core: Core, sqlite_store: Store, clock: FakeClock
+) -> None:
+    topic = make_topic(sqlite_store)
+    add_articles(sqlite_store, topic, 1)
+    clock.now = datetime.now(UTC)
+    local = (clock.now + timedelta(minutes=2)).astimezone(ZoneInfo("Europe/Berlin"))
+    await say(core, f"/subscribe china-russia {local:%H:%M}")
+    sender = FakeSender()
+    engine = DeliveryEngine(
+        sqlite_store, sender, clock=clock, pacer=Pacer(private_interval=0, group_interval=0)
+    )
+    assert (await engine.run_once()).sent == 0
+    clock.advance(minutes=3)
+    assert (await engine.run_once()).sent == 1
+    assert (await engine.run_once()).sent == 0
+    assert len(sender.to(42)) == 1
