@@ -214,7 +214,8 @@ class FeedPoller:
                 "content-type": fetched.headers.get("content-type", "application/xml"),
             },
         )
-        if parsed.bozo and not parsed.entries:
+        usable = [e for e in parsed.entries if e.get("title") or e.get("link")]
+        if parsed.bozo and not usable:
             problem = clean_inline(str(parsed.get("bozo_exception", "")), 160)
             raise IngestError(f"That is not a valid RSS or Atom feed ({problem or 'no entries'}).")
         if parsed.bozo:
