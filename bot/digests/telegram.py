@@ -1,8 +1,8 @@
 """Digests on Telegram: a PTB-backed Sender and the JobQueue job that runs the engine.
 
 ``install(application, store, settings)`` registers a repeating job (first run at start) that
-delivers whatever is due according to the database, plus two small update handlers that keep
-the chat table current: my_chat_member (blocked / back) and group-to-supergroup migrations.
+delivers whatever is due according to the database. (The Telegram adapter keeps the chat
+table current: my_chat_member updates and group-to-supergroup migrations.)
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram import error as tg_error
-from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
+from telegram.constants import ParseMode
+from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from bot.core.render import render_html
@@ -38,9 +38,6 @@ JOB_NAME = "digests"
 DEFAULT_INTERVAL = 20.0
 # Below Telegram's 30 messages/s so evenly spaced sends never trip the overall limit.
 OVERALL_PER_SECOND = 28.0
-# Handlers here only record chat state; their own group keeps them out of the adapter's way.
-HANDLER_GROUP = -10
-_GONE = {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}
 _BLOCKED_PHRASES = ("chat not found", "user is deactivated", "bot was kicked", "not a member")
 
 
@@ -139,24 +136,6 @@ def install(
     application.bot_data["digest_engine"] = engine
     application.bot_data["digest_tick"] = tick
 
-    async def on_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        change = update.my_chat_member
-        if change is None:
-            return
-        gone = change.new_chat_member.status in _GONE
-        await _call(store.set_chat_blocked, change.chat.id, gone)
-
-    async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is not None and message.migrate_to_chat_id:
-            await _call(store.migrate_chat, message.chat.id, message.migrate_to_chat_id)
-
-    application.add_handler(
-        ChatMemberHandler(on_member, ChatMemberHandler.MY_CHAT_MEMBER), group=HANDLER_GROUP
-    )
-    application.add_handler(
-        MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate), group=HANDLER_GROUP
-    )
     return engine
 
 
@@ -165,12 +144,3 @@ def trigger_now(application: Application) -> None:
     tick = application.bot_data.get("digest_tick")
     if tick is not None and application.job_queue is not None:
         application.job_queue.run_once(tick, 0, name=f"{JOB_NAME}-now")
-
-
-async def _call(fn: Any, *args: Any) -> None:
-    import asyncio
-
-    try:
-        await asyncio.to_thread(fn, *args)
-    except Exception:
-        log.exception("updating chat state failed")
