@@ -112,6 +112,12 @@ class Readouts:
         with self._lock:
             return len(self._pending)
 
+    @property
+    def last_update_id(self) -> int:
+        """The id of the newest update queued so far (0 before any)."""
+        with self._lock:
+            return self._last_update_id
+
     # ------------------------------------------------------------------ waiting
     def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
         """Block until ``predicate()`` holds (re-checked on every change); False on timeout."""

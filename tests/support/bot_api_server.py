@@ -111,6 +111,7 @@ class BotApiServer(UserActions, Readouts, BotApiMethods):
 
     def _reset_state(self) -> None:
         self._update_ids = itertools.count(1)
+        self._last_update_id = 0
         self._callback_ids = itertools.count(1)
         self._pending: list[dict[str, Any]] = []
         self._allowed_updates = DEFAULT_ALLOWED_UPDATES

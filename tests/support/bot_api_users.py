@@ -24,6 +24,7 @@ class UserActions:
         """Queue a raw update (getUpdates or webhook); returns its update_id."""
         with self._changed:
             update = {"update_id": next(self._update_ids), **update}
+            self._last_update_id = update["update_id"]
             self._pending.append(update)
             self._changed.notify_all()
         self._notify_updates()

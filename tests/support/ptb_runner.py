@@ -12,7 +12,10 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram.ext import Application
+from telegram import Update
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+TRACKING_GROUP = 10_000
 
 
 def free_port() -> int:
@@ -20,6 +23,22 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def track_processed(application: Application) -> set[int]:
+    """Ids of updates the application finished (all handler groups ran), filled as it goes.
+
+    With ``concurrent_updates=1`` updates are processed in order, so the newest id in the set
+    tells a test that everything before it was answered too.
+    """
+    processed: set[int] = set()
+
+    async def mark(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(update, Update):
+            processed.add(update.update_id)
+
+    application.add_handler(TypeHandler(object, mark), group=TRACKING_GROUP)
+    return processed
 
 
 async def _start(application: Application) -> None:

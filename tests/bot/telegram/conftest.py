@@ -1,9 +1,103 @@
-"""Fixtures of the Telegram tests: the fake Bot API server and the users who talk to the bot."""
+"""Fixtures of the Telegram tests: the fake Bot API, a store with sample articles, the bot.
 
-from tests.support.fixtures import (  # noqa: F401  (pytest finds fixtures by name)
-    admin_user,
-    bot_api_server,
-    bot_env,
-    group_chat,
-    plain_user,
+``telegram_bot`` runs the real Application (polling, or webhook when parametrized with
+``mode``) in the test's event loop against the fake server, and hands the test a
+``ChatDriver`` that plays users and reads what reached each chat.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.telegram.app import build_application
+from storage import open_store
+from storage.store import Store
+from tests.support import fixtures as shared
+from tests.support.bot_api_server import BotApiServer
+from tests.support.chat_driver import ChatDriver
+from tests.support.ptb_runner import running_polling, running_webhook, track_processed
+
+ADMIN = shared.ADMIN
+# Shared fixtures, re-exported so pytest finds them in this directory.
+bot_api_server = shared.bot_api_server
+admin_user = shared.admin_user
+plain_user = shared.plain_user
+group_chat = shared.group_chat
+bot_env = shared.bot_env
+
+SAMPLES = Path(__file__).resolve().parents[3] / "bot" / "sample_data" / "articles.jsonl"
+TRICKY_ARTICLES = (
+    ("<b>Bold</b> claims & <script>alert(1)</script> in a title", "Markup in titles"),
+    ("Émojis 🚀🔥 and עברית ‏שלום‏ in one headline", "Emoji and right-to-left text"),
 )
+
+
+def _tricky_body(topic: str) -> str:
+    return (
+        f"{topic} arrive in newsrooms every day. Editors check every <tag> & entity before "
+        "publication. Readers expect clean text without broken markup. The bot must escape "
+        'angle brackets, ampersands and quotes like "this" in every message it sends. '
+        "Right-to-left scripts such as עברית and العربية mix with emoji 🚀 in modern news."
+    )
+
+
+@pytest.fixture
+def telegram_settings(bot_api_server: BotApiServer, sqlite_url: str, tmp_path: Path) -> Settings:
+    """Settings pointing at the fake server, with ``ADMIN`` as the only admin."""
+    return Settings(
+        telegram_token=bot_api_server.token,
+        telegram_api_url=bot_api_server.url,
+        database_url=sqlite_url,
+        admin_ids=frozenset({ADMIN.id}),
+        default_timezone="UTC",
+        allow_private_urls=False,
+        data_dir=tmp_path / "data",
+    )
+
+
+@pytest.fixture
+def sample_store(telegram_settings: Settings) -> Iterator[Store]:
+    """A SQLite store with the default topics, sample articles and two tricky ones."""
+    from ingest.defaults import ensure_default_topics
+    from ingest.pipeline import Ingestor
+
+    store = open_store(telegram_settings.database_url)
+    ensure_default_topics(store)
+    ingestor = Ingestor(store)
+    lines = SAMPLES.read_text(encoding="utf-8").splitlines()
+    for line in lines[:8]:
+        item = json.loads(line)
+        ingestor.add_text(item["title"], item["body"], source=item.get("source", ""))
+    for title, topic in TRICKY_ARTICLES:
+        ingestor.add_text(title, _tricky_body(topic), source="Tricky & <Co>")
+    ingestor.close()
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["polling"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """How the bot gets updates (tests parametrize this to add "webhook")."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def telegram_bot(
+    bot_api_server: BotApiServer, telegram_settings: Settings, sample_store: Store, mode: str
+) -> AsyncIterator[ChatDriver]:
+    """The real Application running against the fake server; yields a ChatDriver."""
+    application = build_application(
+        telegram_settings, sample_store, digests=False, feeds=False, concurrent_updates=1
+    )
+    processed = track_processed(application)
+    runner = running_webhook(application) if mode == "webhook" else running_polling(application)
+    async with runner:
+        driver = ChatDriver(bot_api_server, processed, sample_store)
+        await bot_api_server.async_wait_for_calls("setMyCommands")
+        yield driver
+    bot_api_server.assert_no_bad_requests()

@@ -1,0 +1,230 @@
+"""Building and running the Telegram Application: polling by default, webhook on request.
+
+``build_application`` wires PTB v22 (HTML by default, link previews off, AIORateLimiter that
+retries after a 429's retry_after, the handlers, digests and feed polling jobs) around a core
+and a store; ``run_telegram`` is what ``newsbot run`` calls with a token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+
+from bot.config import Settings
+from bot.core.app import Core
+from bot.telegram.handlers import COMMAND_NAME, Adapter, register_handlers
+from bot.telegram.redact import hide_secrets
+from bot.telegram.replies import ReplySender
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+RATE_LIMIT_RETRIES = 5
+CONCURRENT_UPDATES = 16
+FEED_POLL_SECONDS = 60.0
+WEBHOOK_SECRET_ENV = "NEWSBOT_WEBHOOK_SECRET"
+_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def _menu(include_admin: bool) -> list[BotCommand]:
+    """The command menu: public commands (and admin ones for admins), as Telegram wants them."""
+    commands = Core.commands(include_admin=include_admin)
+    return [
+        BotCommand(info.name, (info.description.strip() or info.name)[:256])
+        for info in commands
+        if COMMAND_NAME.fullmatch(info.name)
+    ][:100]
+
+
+async def _set_commands(application: Application, settings: Settings) -> None:
+    await application.bot.set_my_commands(_menu(include_admin=False))
+    for admin_id in sorted(settings.admin_ids):
+        try:
+            await application.bot.set_my_commands(
+                _menu(include_admin=True), scope=BotCommandScopeChat(admin_id)
+            )
+        except BadRequest as error:  # an admin who never opened a chat with the bot
+            log.info("no admin command menu for %s yet: %s", admin_id, error)
+
+
+def _prepare_store(store: Store) -> None:
+    """Migrate the schema and make sure the default topics exist (no sample articles)."""
+    store.upgrade()
+    try:
+        from ingest.defaults import ensure_default_topics
+    except ImportError:
+        return
+    ensure_default_topics(store)
+
+
+def _make_core(store: Store, settings: Settings) -> Core:
+    ingestor: Any = None
+    try:
+        from ingest.pipeline import Ingestor
+
+        ingestor = Ingestor(store, allow_private_urls=settings.allow_private_urls)
+    except ImportError:
+        log.warning("ingestion is not available: /add of URLs will not work")
+    return Core(store, settings, ingestor)
+
+
+def install_digests(application: Application, store: Store, settings: Settings) -> bool:
+    """Hook for scheduled digests (bot.digests.telegram.install); False if not available."""
+    try:
+        from bot.digests.telegram import install, trigger_now
+    except ImportError:
+        return False
+    install(application, store, settings)
+    adapter: Adapter = application.bot_data["newsbot"]
+    adapter.core.ctx.on_subscriptions_changed = lambda _chat_id: trigger_now(application)
+    return True
+
+
+def install_feed_polling(
+    application: Application, store: Store, settings: Settings, interval: float
+) -> bool:
+    """A repeating job that polls the RSS/Atom feeds that are due."""
+    try:
+        from ingest.feeds import poll_due_feeds
+    except ImportError:
+        return False
+    if application.job_queue is None:
+        return False
+
+    async def poll(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await asyncio.to_thread(
+                poll_due_feeds, store, allow_private_urls=settings.allow_private_urls
+            )
+        except Exception:
+            log.exception("feed polling failed")
+
+    application.job_queue.run_repeating(
+        poll,
+        interval=interval,
+        first=interval,
+        name="feeds",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+    return True
+
+
+def build_application(
+    settings: Settings,
+    store: Store | None = None,
+    *,
+    core: Core | None = None,
+    digests: bool = True,
+    feeds: bool = True,
+    feed_poll_seconds: float = FEED_POLL_SECONDS,
+    concurrent_updates: int = CONCURRENT_UPDATES,
+) -> Application:
+    """A ready-to-run PTB Application for ``settings`` (token and API root from there)."""
+    if not settings.telegram_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    hide_secrets(settings.telegram_token)
+    owns_store, owns_core = store is None, core is None
+    if store is None:
+        store = Store(settings.database_url)
+    core = core or _make_core(store, settings)
+    owned_store = store
+
+    async def post_init(application: Application) -> None:
+        await asyncio.to_thread(_prepare_store, owned_store)
+        core.ctx.bot_username = application.bot.username or ""
+        await _set_commands(application, settings)
+        log.info("Telegram bot @%s is ready", application.bot.username)
+
+    async def post_shutdown(application: Application) -> None:
+        await core.close()
+        ingestor = core.ctx.ingestor
+        if owns_core and ingestor is not None and hasattr(ingestor, "close"):
+            await asyncio.to_thread(ingestor.close)
+        if owns_store:
+            await asyncio.to_thread(owned_store.close)
+
+    api = settings.telegram_api_url.rstrip("/")
+    application = (
+        Application.builder()
+        .token(settings.telegram_token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(concurrent_updates)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    register_handlers(
+        application, Adapter(core, store, settings, ReplySender(application.bot, store))
+    )
+    if digests and not install_digests(application, store, settings):
+        log.info("digests are not available in this build")
+    if feeds:
+        install_feed_polling(application, store, settings, feed_poll_seconds)
+    return application
+
+
+def webhook_secret() -> str:
+    """The webhook secret: NEWSBOT_WEBHOOK_SECRET if set (checked), else a fresh random one."""
+    configured = os.environ.get(WEBHOOK_SECRET_ENV, "").strip()
+    if not configured:
+        return secrets.token_urlsafe(32)
+    if not _SECRET_PATTERN.fullmatch(configured):
+        raise ValueError(f"{WEBHOOK_SECRET_ENV} must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    return configured
+
+
+def run_telegram(
+    settings: Settings, webhook_url: str | None = None, listen: str = "0.0.0.0", port: int = 8443
+) -> int:
+    """Run the bot until interrupted: long polling, or a webhook at ``webhook_url``."""
+    hide_secrets(settings.telegram_token)
+    try:
+        secret = webhook_secret() if webhook_url else None
+    except ValueError as error:
+        print(f"newsbot: configuration error: {error}")
+        return 2
+    hide_secrets(secret)
+    try:
+        application = build_application(settings)
+        if webhook_url:
+            path = urlsplit(webhook_url).path.strip("/")
+            log.info("serving a webhook on %s:%s/%s", listen, port, path)
+            application.run_webhook(
+                listen=listen,
+                port=port,
+                url_path=path,
+                webhook_url=webhook_url,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        print("newsbot: Telegram refused TELEGRAM_BOT_TOKEN (check it with @BotFather)")
+        return 2
+    except NetworkError as error:
+        print(f"newsbot: cannot reach the Telegram Bot API at {settings.telegram_api_url}: {error}")
+        return 1
+    except TelegramError as error:
+        print(f"newsbot: Telegram error at start: {error}")
+        return 1
+    return 0

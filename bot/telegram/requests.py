@@ -1,0 +1,78 @@
+"""Turning PTB updates into the core's Requests (no I/O here: pure conversion)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from telegram import CallbackQuery, Message, User
+from telegram import Chat as TgChat
+
+from bot.core.commandline import split_command
+from bot.core.types import Chat, ChatType, Request
+
+_CHAT_TYPES: frozenset[str] = frozenset({"private", "group", "supergroup", "channel"})
+
+
+def core_chat(chat: TgChat) -> Chat:
+    """The core's Chat for a Telegram chat."""
+    kind: ChatType = chat.type if chat.type in _CHAT_TYPES else "private"  # type: ignore[assignment]
+    title = chat.title or chat.full_name or ""
+    return Chat(chat.id, kind, title, chat.username or "")
+
+
+def _user_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.username or user.full_name or str(user.id)
+
+
+def _replied_text(message: Message) -> str | None:
+    replied = message.reply_to_message
+    if replied is None:
+        return None
+    return replied.text or replied.caption or None
+
+
+def message_request(
+    message: Message,
+    user: User | None,
+    *,
+    bot_username: str,
+    admin_ids: Collection[int],
+    edited: bool = False,
+) -> Request | None:
+    """The Request for a text message; None when it is a command for another bot."""
+    text = message.text or ""
+    command, args, addressed, for_us = split_command(text, bot_username)
+    if not for_us:
+        return None
+    return Request(
+        chat=core_chat(message.chat),
+        user_id=user.id if user else None,
+        user_name=_user_name(user),
+        command=command,
+        args=args,
+        text=text,
+        reply_to_text=_replied_text(message),
+        is_admin=user is not None and user.id in admin_ids,
+        message_id=message.message_id,
+        edited=edited,
+        language=(user.language_code or "") if user else "",
+        addressed=addressed,
+    )
+
+
+def callback_request(query: CallbackQuery, chat: TgChat, *, admin_ids: Collection[int]) -> Request:
+    """The Request for a button press in ``chat``."""
+    user = query.from_user
+    message_id = query.message.message_id if query.message is not None else None
+    return Request(
+        chat=core_chat(chat),
+        user_id=user.id,
+        user_name=_user_name(user),
+        text=query.data or "",
+        is_admin=user.id in admin_ids,
+        message_id=message_id,
+        language=user.language_code or "",
+        addressed=True,
+    )
