@@ -16,6 +16,7 @@ from bot.core.format import (
 )
 from bot.core.registry import callback, command
 from bot.core.types import (
+    CALLBACK_DATA_LIMIT,
     Button,
     Message,
     Reply,
@@ -33,6 +34,7 @@ MAX_COUNT = 20
 PAGE_SIZE = 5
 MAX_QUERY = 200
 MIN_TEXT_TO_SUMMARIZE = 80
+MAX_TEXT_BYTES = 100 * 1024
 
 
 async def _find_topic(ctx: Context, name: str) -> TopicView | None:
@@ -102,8 +104,23 @@ async def _latest_page(
     title = f"Latest in {topic.name}" if topic else "Latest articles"
     if offset:
         title += f" (from {offset + 1})"
-    more = f"more:{offset + len(page.items)}:{topic.slug if topic else '-'}"
+    more = _more_data(offset + len(page.items), topic)
     return Reply((_listing(ctx, Text.of(bold(title)), page, chat, count, more),))
+
+
+def _more_data(offset: int, topic: TopicView | None) -> str:
+    """``more:<offset>:<slug or ->``; a slug too long for 64 bytes is replaced by ``#<id>``."""
+    data = f"more:{offset}:{topic.slug if topic else '-'}"
+    if topic is not None and len(data.encode("utf-8")) > CALLBACK_DATA_LIMIT:
+        data = f"more:{offset}:#{topic.id}"
+    return data
+
+
+async def _topic_from_callback(ctx: Context, value: str) -> TopicView | None:
+    if value.startswith("#") and value[1:].isdigit():
+        topics = await ctx.call(ctx.store.list_topics)
+        return next((topic for topic in topics if topic.id == int(value[1:])), None)
+    return await _find_topic(ctx, value)
 
 
 @command(
@@ -135,7 +152,7 @@ async def on_more(ctx: Context, req: Request, payload: str) -> Reply:
     offset = int(raw_offset) if raw_offset.isdigit() and len(raw_offset) < 9 else 0
     topic = None
     if slug and slug != "-":
-        topic = await _find_topic(ctx, slug)
+        topic = await _topic_from_callback(ctx, slug)
         if topic is None:
             return Reply.nothing(toast="That topic no longer exists.")
     return await _latest_page(ctx, req, PAGE_SIZE, offset, topic)
@@ -175,6 +192,8 @@ async def _summarize_text(
 ) -> Reply:
     from summarizer import summarize
 
+    if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
+        return Reply.say("That text is over 100 KB: please send a shorter one.")
     chat = await ctx.chat_view(req)
     result = await ctx.call(summarize, text, sentences=max(1, chat.summary_length), title=title)
     lines: list[str | Text] = [Text.of(bold("Summary"))]

@@ -241,3 +241,19 @@ async def test_html_in_titles_is_escaped_end_to_end(core: Core, store: Store) ->
     html_text = render_html(reply.messages[0])[0].text
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;script&gt;" in html_text
     assert "🚀 שלום" in html_text
+
+
+async def test_long_topic_slug_keeps_more_button_within_64_bytes(core: Core, store: Store) -> None:
+    slug = "a" * 60
+    store.upsert_topic(slug, "Long slug topic", "gas")
+    add_articles(store, 7, topic=slug)
+    reply = await send(core, f"/latest {slug}")
+    more = buttons(reply)[-1]
+    assert more.startswith("more:5:#") and len(more.encode("utf-8")) <= 64
+    page = await core.handle_callback(request(""), more)
+    assert "Latest in Long slug topic (from 6)" in reply_text(page)
+
+
+async def test_summary_refuses_text_over_100_kb(core: Core) -> None:
+    answer = reply_text(await send(core, "/summary " + "word. " * 20_000))
+    assert "over 100 KB" in answer
