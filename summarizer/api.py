@@ -122,7 +122,7 @@ def _prepare(text: str | bytes, notes: list[str]) -> str:
         text = text[:MAX_TEXT_CHARS]
         notes.append(f"The text is long; only its first {MAX_TEXT_CHARS:,} characters were used.")
     text = normalize_text(text)
-    if not re.search(r"[^\W_]", text):
+    if not re.search(r"[^\W\d_]", text):
         raise SummarizerError("There is no text to summarize.")
     return text
 

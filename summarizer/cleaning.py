@@ -92,9 +92,7 @@ def _lxml_text(html: str) -> str:
     from lxml import html as lxml_html
 
     root = lxml_html.document_fromstring(html.encode("utf-8", "replace"))
-    for element in root.iter(*_DROP_TAGS):
-        element.drop_tree() if element.getparent() is not None else None
-    for element in root.iter(etree.Comment):
+    for element in [*root.iter(*_DROP_TAGS), *root.iter(etree.Comment)]:
         if element.getparent() is not None:
             element.drop_tree()
     for element in root.iter(*_BLOCK_TAGS):
@@ -147,8 +145,9 @@ def is_boilerplate(line: str) -> bool:
     stripped = line.strip().strip("|•·-–— ")
     if not stripped:
         return True
-    short = len(stripped.split()) <= _BOILERPLATE_MAX_WORDS
-    if short and (_BOILERPLATE.match(stripped) or _BYLINE.match(stripped)):
+    if len(stripped) > 300 or len(stripped.split()) > _BOILERPLATE_MAX_WORDS:
+        return False
+    if _BOILERPLATE.match(stripped) or _BYLINE.match(stripped):
         return True
     stamp = _STAMP.match(stripped)
     if stamp:

@@ -27,8 +27,9 @@ _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _UKRAINIAN_ONLY = re.compile(r"[іїєґІЇЄҐ]")
 _LETTER = re.compile(r"[^\W\d_]")
+_CJK = re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF]")
 _LATIN_WORD = re.compile(r"[a-zà-ÿ]+")
-_SAMPLE = 20_000
+_SAMPLE = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +64,14 @@ def neutral(script: str = "other") -> Language:
 def dominant_script(text: str) -> str:
     """The script most letters of the text are in: latin, cyrillic, cjk or other."""
     sample = text[:_SAMPLE]
+    if sample.isascii():
+        return "latin" if _LATIN.search(sample) else "none"
     letters = len(_LETTER.findall(sample))
     if not letters:
         return "none"
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))
-    cjk = sum(1 for ch in sample if _is_cjk(ch))
+    cjk = len(_CJK.findall(sample))
     best, count = max((("latin", latin), ("cyrillic", cyrillic), ("cjk", cjk)), key=lambda p: p[1])
     return best if count * 2 >= letters else "other"
 
@@ -81,13 +84,16 @@ def detect(text: str) -> Language:
         code = "uk" if len(_UKRAINIAN_ONLY.findall(sample)) > 3 else "ru"
         return resolve(code) or neutral(script)
     if script == "latin":
-        return _detect_latin(text[:_SAMPLE])
+        return _detect_latin(text[: _SAMPLE // 2])
     return neutral(script)
 
 
 def _detect_latin(sample: str) -> Language:
     words = _LATIN_WORD.findall(sample.lower())
-    best_code, best_hits = "en", 0
+    english = sum(1 for word in words if word in stop_words("english"))
+    if english >= 0.2 * len(words):
+        return resolve("en") or neutral("latin")
+    best_code, best_hits = "en", english
     for code, (name, script) in SUPPORTED.items():
         if script != "latin":
             continue
@@ -96,8 +102,3 @@ def _detect_latin(sample: str) -> Language:
         if hits > best_hits * 1.2:
             best_code, best_hits = code, hits
     return resolve(best_code) or neutral("latin")
-
-
-def _is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return 0x4E00 <= code <= 0x9FFF or 0x3040 <= code <= 0x30FF or 0xAC00 <= code <= 0xD7AF

@@ -12,7 +12,7 @@ from functools import cache
 
 from summarizer.languages import Language
 
-_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’-](?=[^\W\d_]))*")
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_][^\W_]*)*")
 _CJK_RUN = re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF]+")
 _PUNCT_SPLIT = re.compile(r"(?<=[.!?。！？…])[\"'”’»)\]]*\s+|(?<=[。！？])")
 _SHORT_FRAGMENT = 2
@@ -50,6 +50,8 @@ class OfflineTokenizer:
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
         """Split a sentence into words (letters first; no punctuation or bare numbers)."""
+        if not _CJK_RUN.search(sentence):
+            return tuple(_WORD.findall(sentence))
         words: list[str] = []
         for word in _WORD.findall(sentence):
             if _CJK_RUN.fullmatch(word):

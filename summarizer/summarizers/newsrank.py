@@ -22,7 +22,7 @@ class NewsRankSummarizer(AbstractSummarizer):
     position_weight = 1.0
     position_scale = 2.0
     centrality_weight = 1.0
-    title_weight = 0.3
+    title_weight = 0.6
     short_words = 8
     question_penalty = 0.5
     _stop_words: frozenset[str] = frozenset()
@@ -34,7 +34,9 @@ class NewsRankSummarizer(AbstractSummarizer):
 
     @stop_words.setter
     def stop_words(self, words: Any) -> None:
-        self._stop_words = frozenset(map(self.normalize_word, words))
+        if not isinstance(words, frozenset):
+            words = frozenset(word.lower() for word in words)
+        self._stop_words = words
 
     def __call__(self, document: Any, sentences_count: Any) -> tuple[Any, ...]:
         """Return the best sentences in document order."""
@@ -71,8 +73,9 @@ class NewsRankSummarizer(AbstractSummarizer):
         return ratings
 
     def _terms(self, words: Any) -> list[str]:
-        normalized = (self.normalize_word(word) for word in words)
-        return [self.stem_word(word) for word in normalized if word not in self._stop_words]
+        lowered = (word.lower() for word in words)
+        stop, stem = self._stop_words, self._stemmer
+        return [stem(word) for word in lowered if word not in stop]
 
 
 def _tfidf_vectors(terms: list[list[str]]) -> list[dict[str, float]]:

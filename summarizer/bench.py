@@ -1,0 +1,220 @@
+"""Quality and speed benchmark: LEAD-3, stock sumy LexRank/TextRank and our default, side by side.
+
+    python -m summarizer.bench --data ../shared/eval/data [--set bbc|cnndm|all] [--limit N]
+
+Prints ROUGE-1/2/Lsum F1 (rouge-score, stemming on), milliseconds per article (median and mean,
+sentence splitting included) and the speed ratio of the default to stock LexRank, all measured
+in one run on the same articles; then the time to summarize a 5,000-word article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sumy.parsers.plaintext import PlaintextParser
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
+
+from summarizer.api import summarize
+from summarizer.languages import resolve
+from summarizer.stemmers import stemmer_for
+from summarizer.stopwords import stop_words
+from summarizer.summarizers import DEFAULT_ALGORITHM
+from summarizer.tokenizers import OfflineTokenizer
+
+SENTENCES = 3
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One evaluation article: optional title, body and reference summaries."""
+
+    id: str
+    title: str | None
+    body: str
+    references: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Scores:
+    """Accumulated ROUGE F1 values and timings of one method."""
+
+    rouge: dict[str, list[float]] = field(default_factory=lambda: {t: [] for t in ROUGE_TYPES})
+    rouge_all: dict[str, list[float]] = field(default_factory=lambda: {t: [] for t in ROUGE_TYPES})
+    millis: list[float] = field(default_factory=list)
+
+
+Method = Callable[[Item], Sequence[str]]
+
+
+def load_bbc(root: Path) -> Iterator[Item]:
+    """BBC News Summary dev items: first line is the headline, the reference run together."""
+    manifest = (root / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    for row in manifest:
+        item_id = row.split("\t")[0]
+        article = _read_text(root / "articles" / f"{item_id}.txt")
+        title, _, body = article.strip().partition("\n")
+        reference = _read_text(root / "summaries" / f"{item_id}.txt").strip()
+        yield Item(item_id, title.strip(), body.strip(), (_split_run_together(reference),))
+
+
+def load_cnndm(root: Path) -> Iterator[Item]:
+    """CNN/DailyMail SummEval items: `summary` first, then the crowd references."""
+    with (root / "summeval100.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            extra = tuple(r for r in record.get("references", []) if r != record["summary"])
+            yield Item(record["id"], None, record["text"], (record["summary"], *extra))
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def _split_run_together(reference: str) -> str:
+    """Put the reference's sentences (joined without spaces) on separate lines for ROUGE-Lsum."""
+    return re.sub(r"([.!?][\"'”’]?)(?=[A-Z\"“‘])", r"\1\n", reference)
+
+
+def _english() -> tuple[OfflineTokenizer, Callable[[str], str], frozenset[str]]:
+    language = resolve("en")
+    assert language is not None
+    return OfflineTokenizer(language), stemmer_for("english"), stop_words("english")
+
+
+def stock(summarizer_class: type) -> Method:
+    """A stock sumy summarizer with our offline tokenizer, English stemmer and stop words."""
+    tokenizer, stemmer, words = _english()
+
+    def run(item: Item) -> Sequence[str]:
+        summarizer = summarizer_class(stemmer)
+        summarizer.stop_words = words
+        document = PlaintextParser.from_string(item.body, tokenizer).document
+        return [str(s) for s in summarizer(document, SENTENCES)]
+
+    return run
+
+
+def lead3(item: Item) -> Sequence[str]:
+    """The first three sentences of the body (the same offline splitter)."""
+    tokenizer, _, _ = _english()
+    document = PlaintextParser.from_string(item.body, tokenizer).document
+    return [str(s) for s in document.sentences[:SENTENCES]]
+
+
+def default(item: Item) -> Sequence[str]:
+    """The project's default: summarize() exactly as the bot calls it."""
+    return summarize(item.body, title=item.title).sentences
+
+
+METHODS: dict[str, Method] = {
+    "LEAD-3": lead3,
+    "sumy LexRank (stock)": stock(LexRankSummarizer),
+    "sumy TextRank (stock)": stock(TextRankSummarizer),
+    f"default ({DEFAULT_ALGORITHM})": default,
+}
+
+
+def evaluate(items: list[Item], methods: dict[str, Method]) -> dict[str, Scores]:
+    """Run every method on every item, scoring against the first and all references."""
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    results = {name: Scores() for name in methods}
+    for item in items:
+        for name, method in methods.items():
+            started = time.perf_counter()
+            sentences = method(item)
+            results[name].millis.append((time.perf_counter() - started) * 1000)
+            prediction = "\n".join(sentences)
+            per_reference = [scorer.score(ref, prediction) for ref in item.references]
+            for rouge_type in ROUGE_TYPES:
+                first = per_reference[0][rouge_type].fmeasure
+                mean = statistics.fmean(s[rouge_type].fmeasure for s in per_reference)
+                results[name].rouge[rouge_type].append(first * 100)
+                results[name].rouge_all[rouge_type].append(mean * 100)
+    return results
+
+
+def print_table(title: str, results: dict[str, Scores], with_all: bool) -> None:
+    """Print a Markdown table of one data set's results."""
+    lexrank = statistics.median(results["sumy LexRank (stock)"].millis)
+    print(f"\n### {title}\n")
+    header = "| method | R-1 | R-2 | R-Lsum |"
+    if with_all:
+        header += " R-1 (11 refs) | R-2 (11 refs) | R-Lsum (11 refs) |"
+    header += " ms/article median | mean | speed vs stock LexRank |"
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    for name, scores in results.items():
+        cells = [f"{statistics.fmean(scores.rouge[t]):.2f}" for t in ROUGE_TYPES]
+        if with_all:
+            cells += [f"{statistics.fmean(scores.rouge_all[t]):.2f}" for t in ROUGE_TYPES]
+        median = statistics.median(scores.millis)
+        cells += [f"{median:.2f}", f"{statistics.fmean(scores.millis):.2f}",
+                  f"{lexrank / median:.1f}x" if median else "-"]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def long_article_timing(items: list[Item], words: int = 5000, runs: int = 7) -> None:
+    """Time the default on one article of about `words` words made of the evaluation bodies."""
+    parts: list[str] = []
+    count = 0
+    for item in items:
+        parts.append(item.body)
+        count += len(item.body.split())
+        if count >= words:
+            break
+    text = "\n\n".join(parts)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        summarize(text)
+        timings.append((time.perf_counter() - started) * 1000)
+    print(f"\n{len(text.split())}-word article, default ({DEFAULT_ALGORITHM}): "
+          f"first run {timings[0]:.1f} ms, median of {runs} {statistics.median(timings):.1f} ms")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `newsbot bench summarize` and `python -m summarizer.bench`."""
+    parser = argparse.ArgumentParser(prog="newsbot bench summarize", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=Path("../shared/eval/data"),
+                        help="folder holding bbc_news_summary/ and cnndm/")
+    parser.add_argument("--set", choices=("bbc", "cnndm", "all"), default="all")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")
+    args = parser.parse_args(argv)
+    sets = {"bbc": ("bbc_news_summary", load_bbc, "BBC News Summary (dev)", False),
+            "cnndm": ("cnndm", load_cnndm, "CNN/DailyMail SummEval sample", True)}
+    chosen = list(sets) if args.set == "all" else [args.set]
+    missing = [sets[key][0] for key in chosen if not (args.data / sets[key][0]).is_dir()]
+    if missing:
+        print(f"bench: no {', '.join(missing)} under {args.data}", file=sys.stderr)
+        return 1
+    print(f"{SENTENCES} sentences per summary (the default: at most 3 and about 600 characters); "
+          "ROUGE F1 x100, rouge-score with stemming; Lsum over newline-joined sentences.")
+    all_items: list[Item] = []
+    for key in chosen:
+        folder, loader, title, with_all = sets[key]
+        items = list(loader(args.data / folder))[: args.limit]
+        all_items.extend(items)
+        print_table(f"{title}: {len(items)} articles", evaluate(items, METHODS), with_all)
+    long_article_timing(all_items)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
