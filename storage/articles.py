@@ -7,7 +7,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,33 @@ BATCH_SIZE = 1000
 MAX_PAGE = 100
 _ARTICLES = Article.__table__
 _LINKS = ArticleTopic.__table__
+_TOPICS = Topic.__table__
+# Statements built once: building them per call costs more than running them on SQLite.
+_BY_ID = select(_ARTICLES).where(_ARTICLES.c.id == bindparam("id"))
+_BY_URL = select(_ARTICLES).where(_ARTICLES.c.url == bindparam("url"))
+_BY_IDS = select(_ARTICLES).where(_ARTICLES.c.id.in_(bindparam("ids", expanding=True)))
+_LATEST = (
+    select(_ARTICLES)
+    .order_by(_ARTICLES.c.sort_at.desc(), _ARTICLES.c.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_COUNT = select(func.count()).select_from(_ARTICLES)
+_TOPIC_ID = select(_TOPICS.c.id).where(_TOPICS.c.slug == bindparam("slug"))
+_TOPIC_LATEST = (
+    select(_ARTICLES)
+    .join(_LINKS, _LINKS.c.article_id == _ARTICLES.c.id)
+    .where(_LINKS.c.topic_id == bindparam("topic_id"))
+    .order_by(_LINKS.c.sort_at.desc(), _LINKS.c.article_id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_TOPIC_COUNT = (
+    select(func.count()).select_from(_LINKS).where(_LINKS.c.topic_id == bindparam("topic_id"))
+)
+_IDS_BY_HASH = select(_ARTICLES.c.content_hash, _ARTICLES.c.id).where(
+    _ARTICLES.c.content_hash.in_(bindparam("hashes", expanding=True))
+)
 
 
 def _page_bounds(limit: int, offset: int) -> tuple[int, int]:
@@ -68,9 +95,9 @@ class ArticleMethods(StoreBase):
 
     def get_article(self, article_id: int) -> ArticleView | None:
         """One article by id, or None."""
-        with self._read() as session:
-            row = session.get(Article, article_id)
-            return None if row is None else article_views(session, [row])[0]
+        with self._connect() as connection:
+            row = connection.execute(_BY_ID, {"id": article_id}).first()
+            return None if row is None else article_views(connection, [row])[0]
 
     def find_article_by_url(self, url: str) -> ArticleView | None:
         """The article stored under this URL (normalized first), or None."""
@@ -80,60 +107,40 @@ class ArticleMethods(StoreBase):
             return None
         if normalized is None:
             return None
-        with self._read() as session:
-            row = session.scalars(select(Article).where(Article.url == normalized)).first()
-            return None if row is None else article_views(session, [row])[0]
+        with self._connect() as connection:
+            row = connection.execute(_BY_URL, {"url": normalized}).first()
+            return None if row is None else article_views(connection, [row])[0]
 
     def latest_articles(
         self, limit: int = 5, *, topic_slug: str | None = None, offset: int = 0
     ) -> Page:
         """Newest first by publication (else addition) time."""
         limit, offset = _page_bounds(limit, offset)
-        with self._read() as session:
+        bounds = {"limit": limit, "offset": offset}
+        with self._connect() as connection:
             if topic_slug is None:
-                rows = session.scalars(
-                    select(Article)
-                    .order_by(Article.sort_at.desc(), Article.id.desc())
-                    .limit(limit)
-                    .offset(offset)
-                ).all()
-                total = session.scalar(select(func.count()).select_from(Article)) or 0
+                rows = connection.execute(_LATEST, bounds).all()
+                total = connection.execute(_COUNT).scalar() or 0
             else:
-                topic_id = session.scalar(
-                    select(Topic.id).where(Topic.slug == topic_slug.strip().lower())
-                )
+                topic_id = connection.execute(
+                    _TOPIC_ID, {"slug": topic_slug.strip().lower()}
+                ).scalar()
                 if topic_id is None:
                     return Page(items=(), offset=offset, total=0)
-                rows = session.scalars(
-                    select(Article)
-                    .join(ArticleTopic, ArticleTopic.article_id == Article.id)
-                    .where(ArticleTopic.topic_id == topic_id)
-                    .order_by(ArticleTopic.sort_at.desc(), ArticleTopic.article_id.desc())
-                    .limit(limit)
-                    .offset(offset)
-                ).all()
-                total = (
-                    session.scalar(
-                        select(func.count())
-                        .select_from(ArticleTopic)
-                        .where(ArticleTopic.topic_id == topic_id)
-                    )
-                    or 0
-                )
-            return Page(items=tuple(article_views(session, rows)), offset=offset, total=total)
+                rows = connection.execute(_TOPIC_LATEST, {"topic_id": topic_id, **bounds}).all()
+                total = connection.execute(_TOPIC_COUNT, {"topic_id": topic_id}).scalar() or 0
+            return Page(items=tuple(article_views(connection, rows)), offset=offset, total=total)
 
     def search_articles(self, query: str, limit: int = 5, *, offset: int = 0) -> Page:
         """Full-text search (FTS5 on SQLite, tsvector on PostgreSQL), best match first."""
         limit, offset = _page_bounds(limit, offset)
-        with self._read() as session:
-            ids, total = fts.search_ids(session, query or "", limit, offset)
-            rows = (
-                {row.id: row for row in session.scalars(select(Article).where(Article.id.in_(ids)))}
-                if ids
-                else {}
+        with self._connect() as connection:
+            ids, total = fts.search_ids(connection, query or "", limit, offset)
+            found = (
+                {row.id: row for row in connection.execute(_BY_IDS, {"ids": ids})} if ids else {}
             )
-            ordered = [rows[i] for i in ids if i in rows]
-            return Page(items=tuple(article_views(session, ordered)), offset=offset, total=total)
+            ordered = [found[i] for i in ids if i in found]
+            return Page(items=tuple(article_views(connection, ordered)), offset=offset, total=total)
 
     def delete_article(self, article_id: int) -> bool:
         """Delete an article (its topic links go with it); False when there was none."""
@@ -303,9 +310,15 @@ def _insert(
         }
         for p in batch
     ]
-    ids = session.scalars(
-        insert(_ARTICLES).returning(_ARTICLES.c.id, sort_by_parameter_order=True), rows
-    ).all()
+    # Plain executemany, ids looked up after: RETURNING would make SQLite insert row by row.
+    session.connection().execute(insert(_ARTICLES), rows)
+    ids_by_hash = dict(
+        (content_hash, article_id)
+        for content_hash, article_id in session.connection().execute(
+            _IDS_BY_HASH, {"hashes": [p.content_hash for p in batch]}
+        )
+    )
+    ids = [ids_by_hash[p.content_hash] for p in batch]
     slugs = {slug for p in batch for slug in p.topic_slugs}
     topic_ids = (
         dict(
@@ -329,7 +342,7 @@ def _insert(
         if slug in topic_ids
     ]
     if links:
-        session.execute(insert(_LINKS), links)
+        session.connection().execute(insert(_LINKS), links)
     return [
         ArticleView(
             id=article_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import WRITE_OPTION
@@ -35,6 +35,12 @@ class StoreBase:
     def _read(self) -> Iterator[Session]:
         with self._reader() as session:
             yield session
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        # Core only, no ORM session: the hot read paths (latest, search, by id) use this.
+        with self._engine.connect() as connection:
+            yield connection
 
     @contextmanager
     def _write(self) -> Iterator[Session]:

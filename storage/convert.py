@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleTopic, Chat, Delivery, Feed, Subscription, Topic
@@ -18,8 +19,17 @@ from storage.views import (
     TopicView,
 )
 
+_LINKS = ArticleTopic.__table__
+_TOPICS = Topic.__table__
+_SLUGS_OF = (
+    select(_LINKS.c.article_id, _TOPICS.c.slug)
+    .join(_TOPICS, _TOPICS.c.id == _LINKS.c.topic_id)
+    .where(_LINKS.c.article_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_TOPICS.c.slug)
+)
 
-def article_view(row: Article, topic_slugs: tuple[str, ...] = ()) -> ArticleView:
+
+def article_view(row: Article | Any, topic_slugs: tuple[str, ...] = ()) -> ArticleView:
     """An article row as a view."""
     return ArticleView(
         id=row.id,
@@ -38,23 +48,21 @@ def article_view(row: Article, topic_slugs: tuple[str, ...] = ()) -> ArticleView
     )
 
 
-def topic_slugs_of(session: Session, article_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+def topic_slugs_of(
+    session: Session | Connection, article_ids: Sequence[int]
+) -> dict[int, tuple[str, ...]]:
     """The topic slugs of each article, in one query."""
     if not article_ids:
         return {}
-    rows = session.execute(
-        select(ArticleTopic.article_id, Topic.slug)
-        .join(Topic, Topic.id == ArticleTopic.topic_id)
-        .where(ArticleTopic.article_id.in_(article_ids))
-        .order_by(Topic.slug)
-    ).all()
     found: dict[int, list[str]] = {}
-    for article_id, slug in rows:
+    for article_id, slug in session.execute(_SLUGS_OF, {"ids": list(article_ids)}):
         found.setdefault(article_id, []).append(slug)
     return {article_id: tuple(slugs) for article_id, slugs in found.items()}
 
 
-def article_views(session: Session, rows: Sequence[Article]) -> list[ArticleView]:
+def article_views(
+    session: Session | Connection, rows: Sequence[Article] | Sequence[Any]
+) -> list[ArticleView]:
     """Article rows as views, with their topics, in the given order."""
     slugs = topic_slugs_of(session, [row.id for row in rows])
     return [article_view(row, slugs.get(row.id, ())) for row in rows]

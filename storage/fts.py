@@ -18,7 +18,6 @@ import re
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
 FTS_TABLE = "articles_fts"
 PG_COLUMN = "search_vector"
@@ -110,35 +109,37 @@ def query_tokens(query: str) -> list[str]:
     return _TOKEN.findall(query.casefold())[:MAX_TOKENS]
 
 
-def search_ids(session: Session, query: str, limit: int, offset: int) -> tuple[list[int], int]:
+def search_ids(
+    connection: Connection, query: str, limit: int, offset: int
+) -> tuple[list[int], int]:
     """Ids of matching articles, best first, and how many match in all."""
     tokens = query_tokens(query)
     if not tokens:
         return [], 0
-    ids, total = _run(session, tokens, limit, offset, match_all=True)
+    ids, total = _run(connection, tokens, limit, offset, match_all=True)
     if total == 0 and len(tokens) > 1:
-        ids, total = _run(session, tokens, limit, offset, match_all=False)
+        ids, total = _run(connection, tokens, limit, offset, match_all=False)
     return ids, total
 
 
 def _run(
-    session: Session, tokens: list[str], limit: int, offset: int, *, match_all: bool
+    connection: Connection, tokens: list[str], limit: int, offset: int, *, match_all: bool
 ) -> tuple[list[int], int]:
-    if session.get_bind().dialect.name == "sqlite":
+    if connection.dialect.name == "sqlite":
         joiner = " AND " if match_all else " OR "
         statement = _SQLITE_SEARCH
         query = joiner.join(f'"{token}"' for token in tokens)
     else:
         statement = _PG_ALL if match_all else _PG_ANY
         query = " ".join(tokens)
-    rows = session.execute(statement, {"query": query, "limit": limit, "offset": offset}).all()
+    rows = connection.execute(statement, {"query": query, "limit": limit, "offset": offset}).all()
     if not rows:
-        total = 0 if offset == 0 else _count(session, statement, query)
+        total = 0 if offset == 0 else _count(connection, statement, query)
         return [], total
     return [row[0] for row in rows], int(rows[0][1])
 
 
-def _count(session: Session, statement: object, query: str) -> int:
+def _count(connection: Connection, statement: object, query: str) -> int:
     # Past the last page the window count is lost with the rows: ask once for the first row.
-    rows = session.execute(statement, {"query": query, "limit": 1, "offset": 0}).all()  # type: ignore[arg-type]
+    rows = connection.execute(statement, {"query": query, "limit": 1, "offset": 0}).all()  # type: ignore[arg-type]
     return int(rows[0][1]) if rows else 0
