@@ -33,6 +33,13 @@ class Hit:
     headers: dict[str, str]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients hanging up mid-answer (timeouts, size caps) are expected here."""
+
+
 class Site:
     """A threaded HTTP server on 127.0.0.1 with routes set by the test."""
 
@@ -51,7 +58,7 @@ class Site:
             def do_GET(self) -> None:
                 site._answer(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
