@@ -204,6 +204,7 @@ class DeliveryEngine:
         )
         self._started_at = utc_now()
         self._first_pass = True
+        self.passes = 0
         self._running = asyncio.Lock()
 
     @property
@@ -220,6 +221,7 @@ class DeliveryEngine:
         async with self._running:
             await self._resume_stale(report)
             await self._deliver_due(report)
+            self.passes += 1
         return report
 
     async def _call(self, fn: Callable[..., object], /, *args: object, **kwargs: object):

@@ -131,7 +131,9 @@ def install(
         interval=interval,
         first=0,
         name=JOB_NAME,
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        # A long pass (a big fan-out) outlives several ticks; the engine skips overlapping
+        # passes itself, so APScheduler need not warn about them.
+        job_kwargs={"max_instances": 3, "coalesce": True, "misfire_grace_time": None},
     )
     application.bot_data["digest_engine"] = engine
     application.bot_data["digest_tick"] = tick

@@ -13,6 +13,7 @@ from bot.core.types import Message
 from storage import open_store
 from storage.store import Store
 from storage.views import ArticleDraft, SubscriptionView, TopicView
+from tests.support.fixtures import bot_api_server  # noqa: F401  (a fixture, found by name)
 
 
 class Crash(BaseException):

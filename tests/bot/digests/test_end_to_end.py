@@ -1,0 +1,272 @@
+"""Digests end to end over HTTP against the fake Bot API: in-process and in bot subprocesses."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, load_settings
+from bot.digests.delivery import DeliveryEngine, Pacer
+from bot.digests.telegram import install
+from bot.telegram.app import build_application
+from storage import open_store
+from storage.store import Store
+from tests.bot.digests.conftest import FakeClock, add_articles, make_topic, subscribe_due
+from tests.support.bot_api_server import BotApiServer
+from tests.support.bot_process import BotProcess
+from tests.support.fake_telegram import FakeChat, FakeUser
+from tests.support.ptb_runner import running_polling
+
+ANN = FakeUser(5005, "Ann", username="ann")
+ANN_CHAT = FakeChat.private(ANN)
+DIGEST_MARK = "China–Russia relations — "
+
+
+def digests_in(server: BotApiServer, chat_id: int) -> list[str]:
+    return [text for text in server.texts(chat_id) if DIGEST_MARK in text]
+
+
+def settings_for(server: BotApiServer, database_url: str, tmp_path: Path) -> Settings:
+    return load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": server.token,
+            "TELEGRAM_API_URL": server.url,
+            "DATABASE_URL": database_url,
+            "NEWSBOT_DATA_DIR": str(tmp_path / "data"),
+            "NEWSBOT_TZ": "UTC",
+        }
+    )
+
+
+@dataclass
+class LiveBot:
+    server: BotApiServer
+    store: Store
+    clock: FakeClock
+    engine: DeliveryEngine
+
+
+@pytest.fixture
+async def live_bot(
+    bot_api_server: BotApiServer, database_url: str, tmp_path: Path
+) -> AsyncIterator[LiveBot]:
+    store = open_store(database_url)
+    topic = make_topic(store)
+    add_articles(store, topic, 3)
+    clock = FakeClock()
+    settings = settings_for(bot_api_server, database_url, tmp_path)
+    application = build_application(settings, store, digests=False, feeds=False)
+    engine = install(
+        application,
+        store,
+        settings,
+        clock=clock,
+        interval=0.2,
+        pacer=Pacer(private_interval=0.0, group_interval=0.0),
+    )
+    try:
+        async with running_polling(application):
+            await bot_api_server.async_wait_for_calls("setMyCommands")
+            yield LiveBot(bot_api_server, store, clock, engine)
+    finally:
+        store.close()
+
+
+async def ticks(bot: LiveBot, count: int = 3) -> None:
+    """Let the repeating job run a few complete passes."""
+    for _ in range(count):
+        before = bot.engine.passes
+        assert await bot.server.async_wait_until(lambda b=before: bot.engine.passes > b + 1)
+
+
+async def test_subscribe_then_the_digest_arrives_once(live_bot: LiveBot) -> None:
+    server = live_bot.server
+    server.post_message(ANN_CHAT, ANN, "/subscribe china-russia 08:00")
+    (answer,) = await server.async_wait_for_messages(ANN_CHAT.id, 1)
+    assert "Subscribed to China–Russia relations: daily at 08:00 (UTC)" in answer.text
+    (sub,) = live_bot.store.chat_subscriptions(ANN.id)
+    assert sub.next_due_at is not None
+
+    await ticks(live_bot)
+    assert digests_in(server, ANN.id) == []  # not yet 08:00 on the bot's clock
+
+    live_bot.clock.now = sub.next_due_at + timedelta(seconds=30)
+    assert await server.async_wait_until(lambda: len(digests_in(server, ANN.id)) == 1)
+    await ticks(live_bot)
+    (digest,) = digests_in(server, ANN.id)
+    assert "3 new articles" in digest and "Story 2" in digest
+    server.assert_no_bad_requests()
+
+
+async def test_429_is_retried_and_403_pauses_until_start(live_bot: LiveBot) -> None:
+    server, store = live_bot.server, live_bot.store
+    server.post_message(ANN_CHAT, ANN, "/subscribe china-russia")
+    await server.async_wait_for_messages(ANN_CHAT.id, 1)
+    (sub,) = store.chat_subscriptions(ANN.id)
+    assert sub.next_due_at is not None
+
+    server.fail_next("sendMessage", error_code=429, retry_after=1, chat_id=ANN.id)
+    live_bot.clock.now = sub.next_due_at + timedelta(seconds=1)
+    assert await server.async_wait_until(lambda: len(digests_in(server, ANN.id)) == 1)
+    assert server.too_many_requests >= 1
+    await ticks(live_bot, 1)  # the pass that sent it has finished (and rescheduled)
+
+    store.update_chat_settings(ANN.id, notify_empty=True)
+    server.block_chat(ANN.id)
+    live_bot.clock.now += timedelta(days=1)
+    assert await server.async_wait_until(
+        lambda: (chat := store.get_chat(ANN.id)) is not None and chat.blocked_at is not None
+    )
+    await ticks(live_bot)
+    live_bot.clock.now += timedelta(days=1)
+    await ticks(live_bot)
+    assert not any("Nothing new" in text for text in server.texts(ANN.id))
+
+    server.unblock_chat(ANN.id)
+    server.post_message(ANN_CHAT, ANN, "/start")
+    assert await server.async_wait_until(
+        lambda: (chat := store.get_chat(ANN.id)) is not None and chat.blocked_at is None
+    )
+    live_bot.clock.now += timedelta(days=1)
+    assert await server.async_wait_until(
+        lambda: any("Nothing new on China–Russia relations" in t for t in server.texts(ANN.id))
+    )
+    assert len(digests_in(server, ANN.id)) == 1
+
+
+# ---------------------------------------------------------------- bot subprocesses
+
+
+def runner(env: dict[str, str], workdir: Path, **knobs: str) -> BotProcess:
+    return BotProcess({**env, **knobs}, workdir)
+
+
+def start_runner(process: BotProcess) -> BotProcess:
+    """Like BotProcess.start, but running the digest test runner module."""
+    import subprocess
+
+    process.workdir.mkdir(parents=True, exist_ok=True)
+    with process.log_path.open("ab") as log:
+        process.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.bot.digests.bot_runner"],
+            cwd=process.workdir,
+            env=process.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return process
+
+
+def wait_exit(process: BotProcess, timeout: float = 30.0) -> int:
+    assert process.process is not None
+    deadline = time.monotonic() + timeout
+    while process.process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.process.poll() is not None, process.logs()
+    return process.process.returncode
+
+
+def seed_due(database_url: str, chat_ids: list[int], *, long: bool = False) -> None:
+    store = open_store(database_url)
+    try:
+        topic = make_topic(store)
+        add_articles(store, topic, 10 if long else 3, words_per_sentence=50 if long else 5)
+        subscribe_due(store, topic, chat_ids, due=datetime.now(UTC) + timedelta(milliseconds=5))
+    finally:
+        store.close()
+    time.sleep(0.01)
+
+
+def bot_env(server: BotApiServer, database_url: str, tmp_path: Path) -> dict[str, str]:
+    return {
+        "TELEGRAM_BOT_TOKEN": server.token,
+        "TELEGRAM_API_URL": server.url,
+        "DATABASE_URL": database_url,
+        "NEWSBOT_DATA_DIR": str(tmp_path / "data"),
+        "NEWSBOT_TZ": "UTC",
+        "DIGEST_TEST_STALE_SECONDS": "1",
+    }
+
+
+def counts(server: BotApiServer, chat_ids: list[int]) -> Counter[int]:
+    return Counter({chat_id: len(digests_in(server, chat_id)) for chat_id in chat_ids})
+
+
+@pytest.mark.parametrize("kill", ["after_claim", "between_parts"])
+def test_killed_between_claim_and_send_then_restarted(
+    bot_api_server: BotApiServer, database_url: str, tmp_path: Path, kill: str
+) -> None:
+    between_parts = kill == "between_parts"
+    # One chat when killing between parts: no other send may be in flight at that moment.
+    chat_ids = [7001] if between_parts else [7001, 7002, 7003]
+    seed_due(database_url, chat_ids, long=between_parts)
+    env = bot_env(bot_api_server, database_url, tmp_path)
+    knob = "DIGEST_TEST_KILL_AFTER_PARTS" if between_parts else "DIGEST_TEST_KILL_AFTER_CLAIM"
+    first = start_runner(runner(env, tmp_path / "first", **{knob: "1"}))
+    try:
+        assert wait_exit(first) == -9
+    finally:
+        first.kill()
+    sent_before = sum(len(bot_api_server.texts(chat_id)) for chat_id in chat_ids)
+    assert sent_before == (1 if between_parts else 0)
+
+    second = start_runner(runner(env, tmp_path / "second"))
+    try:
+        if between_parts:
+            parts = _parts_of_one_digest(database_url)
+            assert parts >= 3
+            expected = dict.fromkeys(chat_ids, parts)
+        else:
+            expected = dict.fromkeys(chat_ids, 1)
+        assert bot_api_server.wait_until(
+            lambda: {c: len(bot_api_server.texts(c)) for c in chat_ids} == expected, 30
+        ), second.logs()
+        time.sleep(1.5)  # more passes: nothing else may go out
+    finally:
+        second.stop()
+    for chat_id in chat_ids:
+        texts = bot_api_server.texts(chat_id)
+        assert len(texts) == expected[chat_id] and len(set(texts)) == len(texts)
+    assert DIGEST_MARK in bot_api_server.texts(7001)[0]
+    bot_api_server.assert_no_bad_requests()
+
+
+def _parts_of_one_digest(database_url: str) -> int:
+    store = open_store(database_url)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            for sub in store.chat_subscriptions(7001):
+                rows = [row for row in store.deliveries_for(sub.id) if row.status == "sent"]
+                if rows:
+                    return rows[0].parts_sent
+            time.sleep(0.1)
+    finally:
+        store.close()
+    raise AssertionError("the digest was never marked sent")
+
+
+def test_two_bot_processes_on_postgresql_send_each_digest_once(
+    bot_api_server: BotApiServer, postgres_url: str, tmp_path: Path
+) -> None:
+    chat_ids = list(range(8000, 8040))
+    seed_due(postgres_url, chat_ids)
+    env = bot_env(bot_api_server, postgres_url, tmp_path)
+    env["DIGEST_TEST_STALE_SECONDS"] = "300"
+    bots = [start_runner(runner(env, tmp_path / name)) for name in ("a", "b")]
+    try:
+        assert bot_api_server.wait_until(
+            lambda: sum(counts(bot_api_server, chat_ids).values()) >= len(chat_ids), 40
+        ), bots[0].logs() + bots[1].logs()
+        time.sleep(1.5)
+    finally:
+        for bot in bots:
+            bot.stop()
+    assert counts(bot_api_server, chat_ids) == dict.fromkeys(chat_ids, 1)
