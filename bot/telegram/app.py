@@ -129,6 +129,7 @@ def build_application(
     feeds: bool = True,
     feed_poll_seconds: float = FEED_POLL_SECONDS,
     concurrent_updates: int = CONCURRENT_UPDATES,
+    rate_limiter: AIORateLimiter | None = None,
 ) -> Application:
     """A ready-to-run PTB Application for ``settings`` (token and API root from there)."""
     if not settings.telegram_token:
@@ -166,7 +167,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(concurrent_updates)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

@@ -58,8 +58,8 @@ class Readouts:
         ]
 
     def bad_requests(self) -> list[ApiCall]:
-        """Calls refused with 400: what real Telegram would have rejected."""
-        return self.failed_calls(400)
+        """Calls refused with 400 (not injected ones): what real Telegram would have rejected."""
+        return [c for c in self.failed_calls(400) if not c.injected]
 
     def assert_no_bad_requests(self) -> None:
         """Fail with the refused calls' descriptions if the bot sent anything Telegram refuses."""

@@ -289,11 +289,12 @@ class BotApiServer(UserActions, Readouts, BotApiMethods):
             None if error is None else error.code,
             None if error is None else error.description,
             time.monotonic(),
+            error is not None and error.injected,
         )
         self._calls.append(call)
         key = "ok" if error is None else str(error.code)
         self._counters[key] = self._counters.get(key, 0) + 1
-        if error is not None and error.code == 400:
+        if error is not None and error.code == 400 and not error.injected:
             log.warning("fake Bot API refused %s: %s", method, error.description)
 
     def _dispatch(self, method: str, params: dict[str, Any]) -> Any:
@@ -313,7 +314,9 @@ class BotApiServer(UserActions, Readouts, BotApiMethods):
             if rule.method == name and rule.remaining > 0 and rule.chat_id in (None, chat_id):
                 rule.remaining -= 1
                 self._count("injected")
-                raise self._failure_error(rule)
+                failure = self._failure_error(rule)
+                failure.injected = True
+                raise failure
         if chat_id in self._migrated:
             raise ApiError(
                 400,

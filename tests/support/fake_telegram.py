@@ -134,6 +134,7 @@ class ApiCall:
     error_code: int | None = None
     description: str | None = None
     at: float = 0.0
+    injected: bool = False
 
     @property
     def chat_id(self) -> Any:

@@ -35,6 +35,7 @@ class ApiError(Exception):
         self.code = code
         self.description = description
         self.parameters = parameters
+        self.injected = False
 
     def payload(self) -> dict[str, Any]:
         """The JSON body Telegram answers with."""

@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from telegram.ext import AIORateLimiter
 
 from bot.config import Settings
 from bot.telegram.app import build_application
@@ -60,13 +62,19 @@ def telegram_settings(bot_api_server: BotApiServer, sqlite_url: str, tmp_path: P
     )
 
 
-@pytest.fixture
-def sample_store(telegram_settings: Settings) -> Iterator[Store]:
-    """A SQLite store with the default topics, sample articles and two tricky ones."""
+def unthrottled() -> AIORateLimiter:
+    """Telegram's flood limits would only slow the suite down; 429s are still retried."""
+    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+
+
+@pytest.fixture(scope="session")
+def sample_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the default topics, sample articles and two tricky ones (built once)."""
     from ingest.defaults import ensure_default_topics
     from ingest.pipeline import Ingestor
 
-    store = open_store(telegram_settings.database_url)
+    path = tmp_path_factory.mktemp("sample-db") / "newsbot.db"
+    store = open_store(f"sqlite:///{path}")
     ensure_default_topics(store)
     ingestor = Ingestor(store)
     lines = SAMPLES.read_text(encoding="utf-8").splitlines()
@@ -76,6 +84,17 @@ def sample_store(telegram_settings: Settings) -> Iterator[Store]:
     for title, topic in TRICKY_ARTICLES:
         ingestor.add_text(title, _tricky_body(topic), source="Tricky & <Co>")
     ingestor.close()
+    store.close()
+    return path
+
+
+@pytest.fixture
+def sample_store(telegram_settings: Settings, sample_database: Path) -> Iterator[Store]:
+    """This test's copy of the sample database, opened."""
+    target = Path(telegram_settings.database_url.removeprefix("sqlite:///"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(sample_database, target)
+    store = open_store(telegram_settings.database_url)
     yield store
     store.close()
 
@@ -92,7 +111,12 @@ async def telegram_bot(
 ) -> AsyncIterator[ChatDriver]:
     """The real Application running against the fake server; yields a ChatDriver."""
     application = build_application(
-        telegram_settings, sample_store, digests=False, feeds=False, concurrent_updates=1
+        telegram_settings,
+        sample_store,
+        digests=False,
+        feeds=False,
+        concurrent_updates=1,
+        rate_limiter=unthrottled(),
     )
     processed = track_processed(application)
     runner = running_webhook(application) if mode == "webhook" else running_polling(application)
