@@ -245,15 +245,27 @@ class FeedPoller:
             needs_page = entry.link is not None and _words(entry.content) < FULL_TEXT_WORDS
             page = self._pages.submit(self._fetch_page, entry.link) if needs_page else None
             pending.append((entry, page))
-        new = 0
+        items: list[tuple[_Entry, TextItem]] = []
         for entry, page in pending:
-            article_id = self._store_entry(feed, source, entry, page)
-            if article_id is None:
+            item = self._entry_item(feed, source, entry, page)
+            if item is None:
                 skipped += 1
-            elif article_id > 0:
+                self.store.remember_feed_entry(feed.id, entry.guid, None)
+            else:
+                items.append((entry, item))
+        new = 0
+        # One batch per feed: one transaction instead of one per entry.
+        results = self.ingestor.add_many((item for _, item in items), batch_size=len(items) or 1)
+        for (entry, _), result in zip(items, results, strict=True):
+            if result.outcome is None:
+                logger.info(
+                    "feed %s: entry %r skipped: %s", feed.id, result.item.title, result.error
+                )
+                skipped += 1
+            elif result.outcome.created:
                 new += 1
-            stored_id = abs(article_id) if article_id else None
-            self.store.remember_feed_entry(feed.id, entry.guid, stored_id)
+            article_id = result.outcome.article.id if result.outcome is not None else None
+            self.store.remember_feed_entry(feed.id, entry.guid, article_id)
         return new, skipped
 
     def _fetch_page(self, link: str | None) -> Extracted:
@@ -262,10 +274,10 @@ class FeedPoller:
             fetched.content, fetched.content_type, url=fetched.url, charset=fetched.charset
         )
 
-    def _store_entry(
+    def _entry_item(
         self, feed: FeedView, source: str, entry: _Entry, page: Future[Extracted] | None
-    ) -> int | None:
-        """Store one entry: its article id (negative when it was a duplicate), None if skipped."""
+    ) -> TextItem | None:
+        """The article an entry stands for (text from the feed or its page); None to skip."""
         text = entry.content if _words(entry.content) >= _words(entry.summary) else entry.summary
         title = entry.title
         published = entry.published_at
@@ -282,7 +294,7 @@ class FeedPoller:
             what = "no link and no text" if entry.link is None else "no usable text"
             logger.info("feed %s: entry %r skipped: %s", feed.id, entry.title or entry.guid, what)
             return None
-        item = TextItem(
+        return TextItem(
             title=title or _title_from_text(text),
             body=text,
             url=entry.link,
@@ -292,12 +304,6 @@ class FeedPoller:
             language=language,
             feed_id=feed.id,
         )
-        try:
-            outcome = self.ingestor.add_item(item)
-        except IngestError as error:
-            logger.info("feed %s: entry %r skipped: %s", feed.id, item.title, error)
-            return None
-        return outcome.article.id if outcome.created else -outcome.article.id
 
 
 def check_every(every_minutes: int) -> int:
