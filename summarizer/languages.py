@@ -28,7 +28,6 @@ _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _UKRAINIAN_ONLY = re.compile(r"[іїєґІЇЄҐ]")
 _LETTER = re.compile(r"[^\W\d_]")
 _CJK = re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF]")
-_LATIN_WORD = re.compile(r"[a-zà-ÿ]+")
 _SAMPLE = 2_000
 
 
@@ -89,8 +88,9 @@ def detect(text: str) -> Language:
 
 
 def _detect_latin(sample: str) -> Language:
-    words = _LATIN_WORD.findall(sample.lower())
-    english = sum(1 for word in words if word in stop_words("english"))
+    words = sample.lower().split()
+    english_words = stop_words("english")
+    english = sum(map(english_words.__contains__, words))
     if english >= 0.2 * len(words):
         return resolve("en") or neutral("latin")
     best_code, best_hits = "en", english
@@ -98,7 +98,7 @@ def _detect_latin(sample: str) -> Language:
         if script != "latin":
             continue
         words_of_language = stop_words(name)
-        hits = sum(1 for word in words if word in words_of_language)
+        hits = sum(map(words_of_language.__contains__, words))
         if hits > best_hits * 1.2:
             best_code, best_hits = code, hits
     return resolve(best_code) or neutral("latin")

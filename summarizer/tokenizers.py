@@ -50,7 +50,7 @@ class OfflineTokenizer:
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
         """Split a sentence into words (letters first; no punctuation or bare numbers)."""
-        if not _CJK_RUN.search(sentence):
+        if sentence.isascii() or not _CJK_RUN.search(sentence):
             return tuple(_WORD.findall(sentence))
         words: list[str] = []
         for word in _WORD.findall(sentence):

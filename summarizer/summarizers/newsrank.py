@@ -48,23 +48,27 @@ class NewsRankSummarizer(AbstractSummarizer):
     def rate(self, document: Any) -> dict[Any, float]:
         """Rating of every sentence of the document."""
         sentences = document.sentences
-        terms = [self._terms(sentence.words) for sentence in sentences]
-        vectors = _tfidf_vectors(terms)
-        centroid: Counter[str] = Counter()
-        for vector in vectors:
-            centroid.update(vector)
+        words = [sentence.words for sentence in sentences]
+        term_sets = [set(self._terms(sentence_words)) for sentence_words in words]
+        idf = _idf(term_sets)
+        norms = [math.sqrt(sum(idf[t] ** 2 for t in terms)) or 1.0 for terms in term_sets]
+        centroid: dict[str, float] = {}
+        for terms, norm in zip(term_sets, norms, strict=True):
+            for term in terms:
+                centroid[term] = centroid.get(term, 0.0) + idf[term] / norm
         centroid_norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
-        title_terms = set()
+        title_terms: set[str] = set()
         for heading in document.headings[:1]:
             title_terms.update(self._terms(heading.words))
         ratings: dict[Any, float] = {}
-        for order, (sentence, vector) in enumerate(zip(sentences, vectors, strict=True)):
-            centrality = sum(w * centroid[t] for t, w in vector.items()) / centroid_norm
-            title = sum(w for t, w in vector.items() if t in title_terms)
+        for order, sentence in enumerate(sentences):
+            terms, norm = term_sets[order], norms[order]
+            centrality = sum(idf[t] * centroid[t] for t in terms) / (norm * centroid_norm)
+            title = sum(idf[t] for t in terms & title_terms) / norm
             position = self.position_scale / (self.position_scale + order)
             score = (self.position_weight * position + self.centrality_weight * centrality
                      + self.title_weight * title)
-            length = len(sentence.words)
+            length = len(words[order])
             if length < self.short_words:
                 score *= length / self.short_words
             if str(sentence).rstrip("\"'”’ ").endswith("?"):
@@ -73,21 +77,36 @@ class NewsRankSummarizer(AbstractSummarizer):
         return ratings
 
     def _terms(self, words: Any) -> list[str]:
-        lowered = (word.lower() for word in words)
-        stop, stem = self._stop_words, self._stemmer
-        return [stem(word) for word in lowered if word not in stop]
+        cache = _term_cache(self._stemmer, self._stop_words)
+        terms = []
+        for word in words:
+            term = cache.get(word)
+            if term is None:
+                lowered = word.lower()
+                term = "" if lowered in self._stop_words else self._stemmer(lowered)
+                cache[word] = term
+            if term:
+                terms.append(term)
+        return terms
 
 
-def _tfidf_vectors(terms: list[list[str]]) -> list[dict[str, float]]:
-    """Unit-length TF-IDF vectors, one per sentence (sentences are the 'documents')."""
-    count = len(terms)
-    document_frequency: Counter[str] = Counter()
-    for sentence_terms in terms:
-        document_frequency.update(set(sentence_terms))
-    idf = {t: math.log((count + 1) / (df + 0.5)) for t, df in document_frequency.items()}
-    vectors = []
-    for sentence_terms in terms:
-        vector = {t: (1 + math.log(tf)) * idf[t] for t, tf in Counter(sentence_terms).items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        vectors.append({t: v / norm for t, v in vector.items()})
-    return vectors
+_TERM_CACHES: dict[tuple[Any, frozenset[str]], dict[str, str]] = {}
+_TERM_CACHE_SIZE = 300_000
+
+
+def _term_cache(stemmer: Any, stop_words: frozenset[str]) -> dict[str, str]:
+    """Word -> stemmed term ('' for a stop word), shared by calls with the same language."""
+    key = (stemmer, stop_words)
+    cache = _TERM_CACHES.get(key)
+    if cache is None or len(cache) > _TERM_CACHE_SIZE:
+        cache = _TERM_CACHES[key] = {}
+    return cache
+
+
+def _idf(term_sets: list[set[str]]) -> dict[str, float]:
+    """Inverse sentence frequency of every term (sentences are the 'documents')."""
+    count = len(term_sets)
+    frequency: Counter[str] = Counter()
+    for terms in term_sets:
+        frequency.update(terms)
+    return {t: math.log((count + 1) / (df + 0.5)) for t, df in frequency.items()}
