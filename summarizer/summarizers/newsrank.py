@@ -9,10 +9,9 @@ no sentence-by-sentence similarity matrix, unlike LexRank and TextRank.
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from typing import Any
 
+import numpy
 from sumy.summarizers._summarizer import AbstractSummarizer
 
 
@@ -48,29 +47,41 @@ class NewsRankSummarizer(AbstractSummarizer):
     def rate(self, document: Any) -> dict[Any, float]:
         """Rating of every sentence of the document."""
         sentences = document.sentences
-        words = [sentence.words for sentence in sentences]
-        term_sets = [set(self._terms(sentence_words)) for sentence_words in words]
-        idf = _idf(term_sets)
-        norms = [math.sqrt(sum(idf[t] ** 2 for t in terms)) or 1.0 for terms in term_sets]
-        centroid: dict[str, float] = {}
-        for terms, norm in zip(term_sets, norms, strict=True):
-            for term in terms:
-                centroid[term] = centroid.get(term, 0.0) + idf[term] / norm
-        centroid_norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
-        title_terms: set[str] = set()
+        count = len(sentences)
+        vocabulary: dict[str, int] = {}
+        term_ids: list[int] = []
+        owners: list[int] = []
+        lengths = numpy.empty(count)
+        for order, sentence in enumerate(sentences):
+            words = sentence.words
+            lengths[order] = len(words)
+            for term in set(self._terms(words)):
+                term_ids.append(vocabulary.setdefault(term, len(vocabulary)))
+                owners.append(order)
+        ids = numpy.array(term_ids, dtype=numpy.intp)
+        rows = numpy.array(owners, dtype=numpy.intp)
+        size = len(vocabulary)
+        idf = numpy.log((count + 1) / (numpy.bincount(ids, minlength=size) + 0.5))
+        weights = idf[ids]
+        norms = numpy.sqrt(numpy.bincount(rows, weights * weights, minlength=count))
+        norms[norms == 0] = 1.0
+        centroid = numpy.bincount(ids, weights / norms[rows], minlength=size)
+        centroid_norm = float(numpy.sqrt(centroid @ centroid)) or 1.0
+        centrality = numpy.bincount(rows, weights * centroid[ids], minlength=count)
+        centrality /= norms * centroid_norm
+        title_mask = numpy.zeros(size)
         for heading in document.headings[:1]:
-            title_terms.update(self._terms(heading.words))
+            for term in self._terms(heading.words):
+                if term in vocabulary:
+                    title_mask[vocabulary[term]] = 1.0
+        title = numpy.bincount(rows, weights * title_mask[ids], minlength=count) / norms
+        position = self.position_scale / (self.position_scale + numpy.arange(count))
+        scores = (self.position_weight * position + self.centrality_weight * centrality
+                  + self.title_weight * title)
+        scores *= numpy.minimum(lengths / self.short_words, 1.0) if self.short_words else 1.0
         ratings: dict[Any, float] = {}
         for order, sentence in enumerate(sentences):
-            terms, norm = term_sets[order], norms[order]
-            centrality = sum(idf[t] * centroid[t] for t in terms) / (norm * centroid_norm)
-            title = sum(idf[t] for t in terms & title_terms) / norm
-            position = self.position_scale / (self.position_scale + order)
-            score = (self.position_weight * position + self.centrality_weight * centrality
-                     + self.title_weight * title)
-            length = len(words[order])
-            if length < self.short_words:
-                score *= length / self.short_words
+            score = float(scores[order])
             if str(sentence).rstrip("\"'”’ ").endswith("?"):
                 score *= self.question_penalty
             ratings.setdefault(sentence, score)
@@ -101,12 +112,3 @@ def _term_cache(stemmer: Any, stop_words: frozenset[str]) -> dict[str, str]:
     if cache is None or len(cache) > _TERM_CACHE_SIZE:
         cache = _TERM_CACHES[key] = {}
     return cache
-
-
-def _idf(term_sets: list[set[str]]) -> dict[str, float]:
-    """Inverse sentence frequency of every term (sentences are the 'documents')."""
-    count = len(term_sets)
-    frequency: Counter[str] = Counter()
-    for terms in term_sets:
-        frequency.update(terms)
-    return {t: math.log((count + 1) / (df + 0.5)) for t, df in frequency.items()}

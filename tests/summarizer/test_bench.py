@@ -1,0 +1,46 @@
+"""The benchmark script runs end to end on a tiny made-up data set (never the evaluation data)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer import bench
+from tests.summarizer.conftest import FIXTURES
+
+
+def _make_data(root: Path) -> None:
+    article = (FIXTURES / "english_article.txt").read_text(encoding="utf-8")
+    lines = [line for line in article.splitlines() if line.strip()]
+    bbc = root / "bbc_news_summary"
+    (bbc / "articles" / "news").mkdir(parents=True)
+    (bbc / "summaries" / "news").mkdir(parents=True)
+    (bbc / "articles" / "news" / "001.txt").write_text(article, encoding="utf-8")
+    (bbc / "summaries" / "news" / "001.txt").write_text("".join(lines[1:4]), encoding="utf-8")
+    (bbc / "manifest.tsv").write_text("id\tcategory\nnews/001\tnews\n", encoding="utf-8")
+    cnndm = root / "cnndm"
+    cnndm.mkdir()
+    record = {"id": "x-1", "text": " ".join(lines[1:]), "summary": "\n".join(lines[1:3]),
+              "references": ["\n".join(lines[1:3]), lines[4]]}
+    (cnndm / "summeval100.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+
+def test_bench_prints_both_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _make_data(tmp_path)
+    assert bench.main(["--data", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "BBC News Summary" in out and "CNN/DailyMail" in out
+    for method in ("LEAD-3", "sumy LexRank (stock)", "sumy TextRank (stock)", "default ("):
+        assert out.count(f"| {method}") == 2, method
+    assert "word article" in out
+
+
+def test_bench_reports_missing_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert bench.main(["--data", str(tmp_path / "nothing")]) == 1
+    assert "no bbc_news_summary" in capsys.readouterr().err
+
+
+def test_split_run_together_reference() -> None:
+    assert bench._split_run_together("Prices rose.Sales fell.") == "Prices rose.\nSales fell."
