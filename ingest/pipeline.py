@@ -79,6 +79,30 @@ class BulkResult:
     error: str = ""
 
 
+def _summarize(title: str, body: str, language: str) -> tuple[tuple[str, ...], str, str]:
+    """(sentences, algorithm, language) of the stored summary.
+
+    A page's language tag the summarizer does not support ("zh", "en-US") falls back to
+    detection. An unexpected summarizer failure is logged and the article is stored without
+    a summary (listings then show its opening line) rather than lost.
+    """
+    wanted = language.replace("_", "-").split("-")[0].strip().lower() or None
+    for attempt in dict.fromkeys((wanted, None)):
+        try:
+            summary = summarize(body, title=title, language=attempt)
+        except SummarizerError as error:
+            if attempt is None:
+                raise IngestError(str(error)) from None
+            continue
+        except Exception:
+            logger.warning(
+                "summarizer failed on %r; stored without a summary", title[:80], exc_info=True
+            )
+            return (), "", wanted or ""
+        return tuple(summary.sentences), summary.algorithm, wanted or summary.language
+    raise IngestError("The text could not be summarized.")
+
+
 class Ingestor:
     """Summarizes, tags and stores articles; fetches and extracts URLs first."""
 
@@ -136,20 +160,17 @@ class Ingestor:
             raise IngestError("The article has no title.")
         if not body:
             raise IngestError("The article has no text.")
-        try:
-            summary = summarize(body, title=title, language=item.language or None)
-        except SummarizerError as error:
-            raise IngestError(str(error)) from None
+        sentences, algorithm, language = _summarize(title, body, item.language)
         return ArticleDraft(
             title=title,
             body=body,
             url=normalize_url(item.url) if item.url else None,
             source=item.source,
-            language=(item.language or summary.language)[:8],
+            language=language[:8],
             published_at=item.published_at,
             added_by=item.added_by,
-            summary=tuple(summary.sentences),
-            summary_algorithm=summary.algorithm,
+            summary=sentences,
+            summary_algorithm=algorithm,
             topic_slugs=self.tag(title, body),
             feed_id=item.feed_id,
         )

@@ -182,3 +182,27 @@ def test_extract_html_and_text_documents() -> None:
     document = extract_text_document("Title line\n\n" + STORY[0])
     assert (document.title, document.text) == ("Title line", STORY[0])
 
+
+def test_language_tags_the_summarizer_does_not_know_fall_back(ingestor: Ingestor) -> None:
+    regional = ingestor.add_text("Markets", " ".join(STORY), language="en-US")
+    assert regional.article.language == "en" and regional.article.summary
+    chinese = ingestor.add_text(
+        "协议",
+        "中国和俄罗斯签署了新的协议。两国领导人在北京会面。他们讨论了能源合作。",
+        language="zh",
+    )
+    assert chinese.article.language == "zh" and chinese.article.summary
+
+
+def test_an_unexpected_summarizer_failure_does_not_lose_the_article(
+    ingestor: Ingestor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ArithmeticError("summarizer bug")
+
+    monkeypatch.setattr(ingest.pipeline, "summarize", broken)
+    outcome = ingestor.add_text("Pipeline deal", " ".join(STORY))
+    assert outcome.created and outcome.article.summary == ()
+    assert "china-russia" in outcome.topics
