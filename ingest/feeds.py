@@ -14,6 +14,7 @@ import calendar
 import hashlib
 import io
 import logging
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -414,3 +415,42 @@ def parse_opml(content: bytes) -> list[OpmlFeed]:
         title = clean_inline(outline.get("title") or outline.get("text"), 200)
         feeds.append(OpmlFeed(url, title))
     return feeds
+
+
+class FeedPollingThread(threading.Thread):
+    """A daemon thread that runs poll_due_feeds every ``interval`` seconds until stopped.
+
+    For front ends without a job queue (the console chat); failures are logged, never raised.
+    """
+
+    def __init__(
+        self, store: Store, *, interval: float = 60.0, allow_private_urls: bool = False
+    ) -> None:
+        super().__init__(name="feed-polling", daemon=True)
+        self.store = store
+        self.interval = interval
+        self.allow_private_urls = allow_private_urls
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                poll_due_feeds(self.store, allow_private_urls=self.allow_private_urls)
+            except Exception:
+                logger.exception("feed polling round failed")
+            self._stopped.wait(self.interval)
+
+    def stop(self, timeout: float | None = 10.0) -> None:
+        """Ask the thread to stop and wait for the current round to end."""
+        self._stopped.set()
+        if self.is_alive():
+            self.join(timeout)
+
+
+def start_feed_polling(
+    store: Store, *, interval: float = 60.0, allow_private_urls: bool = False
+) -> FeedPollingThread:
+    """Start polling due feeds every ``interval`` seconds in the background; call .stop()."""
+    thread = FeedPollingThread(store, interval=interval, allow_private_urls=allow_private_urls)
+    thread.start()
+    return thread

@@ -303,3 +303,20 @@ def test_a_truncated_feed_keeps_its_usable_entries(
     result = add_feed(store, url, poller=poller).poll
     assert result is not None and result.new_entries == 1
     assert any("malformed" in record.getMessage() for record in caplog.records)
+
+
+def test_background_polling_thread_polls_and_stops(site: Site, store: Store) -> None:
+    from ingest.feeds import start_feed_polling
+
+    url = site.add("/rss", rss("Wire", [full_item(1)]), content_type=RSS_TYPE)
+    store.add_feed(url)
+    thread = start_feed_polling(store, interval=0.05, allow_private_urls=True)
+    try:
+        for _ in range(200):
+            if store.count_articles():
+                break
+            thread.join(0.05)
+    finally:
+        thread.stop()
+    assert store.count_articles() == 1
+    assert not thread.is_alive()
