@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import secrets
+import sys
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -193,6 +194,40 @@ def webhook_secret() -> str:
     return configured
 
 
+class _NoStartupTraceback(logging.Filter):
+    """PTB logs a bad token or an unreachable API with a traceback; one line says it all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep the record, without the traceback of those two expected failures."""
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, InvalidToken | NetworkError):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _serve(
+    application: Application, webhook_url: str | None, listen: str, port: int, secret: str | None
+) -> None:
+    if not webhook_url:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        return
+    path = urlsplit(webhook_url).path.strip("/")
+    log.info("serving a webhook on %s:%s/%s", listen, port, path)
+    application.run_webhook(
+        listen=listen,
+        port=port,
+        url_path=path,
+        webhook_url=webhook_url,
+        secret_token=secret,
+        allowed_updates=ALLOWED_UPDATES,
+    )
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"newsbot: {message}", file=sys.stderr)
+    return code
+
+
 def run_telegram(
     settings: Settings, webhook_url: str | None = None, listen: str = "0.0.0.0", port: int = 8443
 ) -> int:
@@ -201,31 +236,20 @@ def run_telegram(
     try:
         secret = webhook_secret() if webhook_url else None
     except ValueError as error:
-        print(f"newsbot: configuration error: {error}")
-        return 2
+        return _fail(f"configuration error: {error}", 2)
     hide_secrets(secret)
+    logging.getLogger("telegram.ext").addFilter(_NoStartupTraceback())
+    asyncio.set_event_loop(asyncio.new_event_loop())  # run_* close their loop when done
     try:
-        application = build_application(settings)
-        if webhook_url:
-            path = urlsplit(webhook_url).path.strip("/")
-            log.info("serving a webhook on %s:%s/%s", listen, port, path)
-            application.run_webhook(
-                listen=listen,
-                port=port,
-                url_path=path,
-                webhook_url=webhook_url,
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        else:
-            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        _serve(build_application(settings), webhook_url, listen, port, secret)
     except InvalidToken:
-        print("newsbot: Telegram refused TELEGRAM_BOT_TOKEN (check it with @BotFather)")
-        return 2
+        return _fail("Telegram refused TELEGRAM_BOT_TOKEN (check it with @BotFather)", 2)
     except NetworkError as error:
-        print(f"newsbot: cannot reach the Telegram Bot API at {settings.telegram_api_url}: {error}")
-        return 1
+        return _fail(
+            f"cannot reach the Telegram Bot API at {settings.telegram_api_url}: {error}", 1
+        )
     except TelegramError as error:
-        print(f"newsbot: Telegram error at start: {error}")
-        return 1
+        return _fail(f"Telegram error at start: {error}", 1)
+    except OSError as error:
+        return _fail(f"cannot serve the webhook on {listen}:{port}: {error}", 1)
     return 0

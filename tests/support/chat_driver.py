@@ -24,10 +24,12 @@ class ChatDriver:
         processed: set[int],
         store: Any = None,
         timeout: float = 15.0,
+        application: Any = None,
     ) -> None:
         self.server = server
         self.processed = processed
         self.store = store
+        self.application = application
         self.timeout = timeout
 
     def _count(self, chat: FakeChat) -> int:

@@ -11,6 +11,7 @@ import json
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram.ext import AIORateLimiter
@@ -106,22 +107,33 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+def bot_options() -> dict[str, Any]:
+    """Extra build_application arguments (digests and feed polling are off unless a test
+    module overrides this fixture)."""
+    return {}
+
+
+@pytest.fixture
 async def telegram_bot(
-    bot_api_server: BotApiServer, telegram_settings: Settings, sample_store: Store, mode: str
+    bot_api_server: BotApiServer,
+    telegram_settings: Settings,
+    sample_store: Store,
+    mode: str,
+    bot_options: dict[str, Any],
 ) -> AsyncIterator[ChatDriver]:
     """The real Application running against the fake server; yields a ChatDriver."""
+    options = {"digests": False, "feeds": False, **bot_options}
     application = build_application(
         telegram_settings,
         sample_store,
-        digests=False,
-        feeds=False,
         concurrent_updates=1,
         rate_limiter=unthrottled(),
+        **options,
     )
     processed = track_processed(application)
     runner = running_webhook(application) if mode == "webhook" else running_polling(application)
     async with runner:
-        driver = ChatDriver(bot_api_server, processed, sample_store)
+        driver = ChatDriver(bot_api_server, processed, sample_store, application=application)
         await bot_api_server.async_wait_for_calls("setMyCommands")
         yield driver
     bot_api_server.assert_no_bad_requests()
