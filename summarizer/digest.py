@@ -65,16 +65,14 @@ def build_digest(
 ) -> Digest:
     """Group near-duplicate articles and pick each group's most central summary sentences."""
     unique = _dedupe_ids(articles)
-    if not unique or max_items <= 0:
-        return Digest(groups=(), omitted=len(_group(unique)) if unique else 0)
     profiles = [_terms(f"{a.title} {' '.join(_sentences_of(a))}") for a in unique]
     groups = _group_indices(profiles)
     groups.sort(key=lambda members: (-len(members), members[0]))
+    shown = groups[: max(0, max_items)]
     built = tuple(
-        _build_group([unique[i] for i in members], max(1, sentences_per_item))
-        for members in groups[:max_items]
+        _build_group([unique[i] for i in members], max(1, sentences_per_item)) for members in shown
     )
-    return Digest(groups=built, omitted=max(0, len(groups) - max_items))
+    return Digest(groups=built, omitted=len(groups) - len(shown))
 
 
 def _dedupe_ids(articles: Sequence[DigestArticle]) -> list[DigestArticle]:
@@ -85,10 +83,6 @@ def _dedupe_ids(articles: Sequence[DigestArticle]) -> list[DigestArticle]:
             seen.add(article.id)
             unique.append(article)
     return unique
-
-
-def _group(articles: list[DigestArticle]) -> list[list[int]]:
-    return _group_indices([_terms(f"{a.title} {' '.join(_sentences_of(a))}") for a in articles])
 
 
 def _sentences_of(article: DigestArticle) -> tuple[str, ...]:
@@ -117,22 +111,23 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 
 
 def _group_indices(profiles: list[Counter[str]]) -> list[list[int]]:
-    parent = list(range(len(profiles)))
+    """Leader clustering: an article joins the group whose first article it most resembles.
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(profiles)):
-        for j in range(i + 1, len(profiles)):
-            if root(i) != root(j) and _cosine(profiles[i], profiles[j]) >= SAME_STORY:
-                parent[root(j)] = root(i)
-    members: dict[int, list[int]] = {}
-    for i in range(len(profiles)):
-        members.setdefault(root(i), []).append(i)
-    return list(members.values())
+    Comparing with the group's first article (not with any member) avoids chains of
+    loosely related stories merging into one big group.
+    """
+    groups: list[list[int]] = []
+    for index, profile in enumerate(profiles):
+        best, best_similarity = None, SAME_STORY
+        for group in groups:
+            similarity = _cosine(profile, profiles[group[0]])
+            if similarity >= best_similarity:
+                best, best_similarity = group, similarity
+        if best is None:
+            groups.append([index])
+        else:
+            best.append(index)
+    return groups
 
 
 def _build_group(group: list[DigestArticle], wanted: int) -> DigestGroup:

@@ -83,3 +83,13 @@ def test_russian_summaries_group_too() -> None:
         summary=("Китай и Россия подписали соглашение о торговле в юанях и рублях.",),
     )
     assert len(build_digest([first, second]).groups) == 1
+
+
+def test_same_topic_different_stories_stay_apart() -> None:
+    drills = DigestArticle(
+        id=7, title="China and Russia hold joint naval drills",
+        summary=("Chinese and Russian warships began joint naval exercises in the Sea of Japan.",
+                 "The drills will last a week and involve submarines and aircraft."),
+    )
+    digest = build_digest([_PIPELINE_A, drills])
+    assert [group.article_ids for group in digest.groups] == [(1,), (7,)]
