@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,21 @@ WORD_LIST = (
     "satellite launch science university students climate emissions solar wind coal city"
 )
 WORDS = tuple(WORD_LIST.split())
+SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "de", "po", "an", "el")
+# A news-like vocabulary: a few frequent words and a long tail, drawn with Zipf weights.
+VOCABULARY = WORDS + tuple(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)
+CUMULATIVE = tuple(accumulate(1.0 / rank for rank in range(1, len(VOCABULARY) + 1)))
 TOPICS = ("energy", "world-economy", "technology", "climate", "security", "health")
 MIX = (("latest", 0.4), ("summary", 0.4), ("search", 0.2))
 TARGET_MS = 20.0
 
 
+def _words(rng: random.Random, count: int) -> list[str]:
+    return rng.choices(VOCABULARY, cum_weights=CUMULATIVE, k=count)
+
+
 def _sentence(rng: random.Random, words: int = 14) -> str:
-    picked = [rng.choice(WORDS) for _ in range(words)]
+    picked = _words(rng, words)
     return " ".join(picked).capitalize() + "."
 
 
@@ -87,7 +96,7 @@ def _command_text(kind: str, rng: random.Random, max_id: int) -> str:
         return rng.choice(["/latest", "/latest 10", f"/latest {rng.choice(TOPICS)}", "/latest 3"])
     if kind == "summary":
         return f"/summary {rng.randint(1, max_id)}"
-    return f"/search {rng.choice(WORDS)} {rng.choice(WORDS)}"
+    return "/search " + " ".join(_words(rng, 2))
 
 
 def _pick(rng: random.Random) -> str:
@@ -119,7 +128,7 @@ def baselines(store: Any, rng: random.Random, count: int, max_id: int) -> dict[s
         "latest": _time_calls(lambda: store.latest_articles(5), count),
         "summary": _time_calls(lambda: store.get_article(rng.randint(1, max_id)), count),
         "search": _time_calls(
-            lambda: store.search_articles(f"{rng.choice(WORDS)} {rng.choice(WORDS)}", 5), count
+            lambda: store.search_articles(" ".join(_words(rng, 2)), 5), max(1, count // 4)
         ),
     }
 

@@ -95,9 +95,9 @@ class Context:
             self.store.upsert_chat,
             chat.id,
             type=chat.type,
-            title=chat.title,
-            username=chat.username,
-            language=req.language,
+            title=chat.title[:255],
+            username=chat.username[:64],
+            language=req.language[:8],
             default_timezone=self.settings.default_timezone,
         )
         self._known_chats[chat.id] = seen
