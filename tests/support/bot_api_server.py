@@ -463,12 +463,15 @@ class BotApiServer(UserActions, Readouts, BotApiMethods):
         per_chat_per_second: float = 1.0,
         per_group_per_minute: float = 20.0,
         *,
-        slack: float = 0.05,
+        tolerance: float = 0.1,
     ) -> None:
-        """Answer 429 (with retry_after) past Telegram's flood limits on sendMessage."""
+        """Answer 429 (with retry_after) past Telegram's flood limits on sendMessage.
+
+        ``tolerance``: seconds of network jitter forgiven (a send that early still passes).
+        """
         with self._lock:
             self._limiter = RateLimiter(
-                overall_per_second, per_chat_per_second, per_group_per_minute, slack=slack
+                overall_per_second, per_chat_per_second, per_group_per_minute, tolerance=tolerance
             )
 
     def disable_rate_limits(self) -> None:

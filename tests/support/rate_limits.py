@@ -1,8 +1,10 @@
 """Telegram's flood limits as leaky buckets: overall, per chat, and per group per minute.
 
 A bucket holds up to ``rate * period`` sends and refills continuously, like the limiters
-PTB's AIORateLimiter uses on its side; ``slack`` forgives a few milliseconds of network
-jitter. A send past any bucket is refused with the seconds to wait (Telegram's retry_after).
+PTB's AIORateLimiter uses on its side. ``tolerance`` (seconds) forgives network jitter: a send
+that arrives that much early still passes and leaves the bucket in debt, so a sustained rate
+above the limit is still caught. A send past any bucket is refused with the seconds to wait
+(Telegram's retry_after).
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ class _Bucket:
         self.level = min(self.capacity, self.level + (now - self.stamp) * self.per_second)
         self.stamp = now
 
-    def wait_needed(self, slack: float) -> float:
+    def wait_needed(self) -> float:
         """Seconds until one send fits (0 when it fits now)."""
-        missing = 1.0 - slack - self.level
+        missing = 1.0 - self.level
         return 0.0 if missing <= 0 else missing / self.per_second
 
 
@@ -39,11 +41,11 @@ class RateLimiter:
         per_chat_per_second: float,
         per_group_per_minute: float,
         *,
-        slack: float = 0.05,
+        tolerance: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._clock = clock
-        self._slack = slack
+        self._tolerance = tolerance
         self._overall_rate = overall_per_second
         self._chat_rate = per_chat_per_second
         self._group_rate = per_group_per_minute / 60.0
@@ -70,8 +72,8 @@ class RateLimiter:
             )
         for bucket in buckets:
             bucket.refill(now)
-        wait = max(bucket.wait_needed(self._slack) for bucket in buckets)
-        if wait > 0:
+        wait = max(bucket.wait_needed() for bucket in buckets)
+        if wait > self._tolerance:
             return max(1, math.ceil(wait))
         for bucket in buckets:
             bucket.level -= 1.0

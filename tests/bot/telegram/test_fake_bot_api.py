@@ -211,7 +211,7 @@ def test_commands_and_webhook_info(bot_api_server: BotApiServer) -> None:
 
 def test_rate_limiter_refuses_bursts_past_each_limit() -> None:
     now = [0.0]
-    limiter = RateLimiter(30, 1, 20, clock=lambda: now[0])
+    limiter = RateLimiter(30, 1, 20, tolerance=0.0, clock=lambda: now[0])
     assert limiter.check(1, False) is None
     assert limiter.check(1, False) == 1
     assert all(limiter.check(100 + i, False) is None for i in range(29))
@@ -225,6 +225,20 @@ def test_rate_limiter_refuses_bursts_past_each_limit() -> None:
     first_refusal = next(i for i, answer in enumerate(group_answers) if answer is not None)
     assert first_refusal > 20
     assert group_answers[first_refusal] == 1
+
+
+def test_jitter_is_forgiven_but_a_sustained_excess_is_caught() -> None:
+    now = [0.0]
+    limiter = RateLimiter(30, 1, 20, tolerance=0.1, clock=lambda: now[0])
+    assert limiter.check(7, False) is None
+    now[0] = 0.95
+    assert limiter.check(7, False) is None
+    answers = []
+    for number in range(200):
+        now[0] = 1.0 + number / 40
+        answers.append(limiter.check(1000 + number, False))
+    assert answers[:30] == [None] * 30
+    assert any(answer is not None for answer in answers)
 
 
 def test_enforced_limits_are_counted(bot_api_server: BotApiServer) -> None:
