@@ -209,6 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"{'command':<20}{'n':>7}{'median':>10}{'p99':>10}{'store only':>12}{'ratio':>9}")
     for name, samples in times.items():
+        if not samples:
+            continue
         baseline = (base.get(name, []) + base_after.get(name, [])) or None
         print(_row(name, samples, baseline))
     print(f"\ntarget: p99 < {TARGET_MS:.0f} ms for /latest and /summary of a stored article")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.core.types import Span, Text, bold, italic, link, plain
 from storage.views import ArticleView
 
-MAX_ARTICLE_ID = 2**63 - 1
+MAX_ARTICLE_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)
 ONE_LINE = 200
 _ID_PATTERN = re.compile(r"^#?(\d{1,30})$")
 _URL_PATTERN = re.compile(r"^https?://\S+$", re.IGNORECASE)
