@@ -178,7 +178,7 @@ class DeliveryEngine:
         clock: Clock = utc_now,
         composer: DigestComposer | None = None,
         pacer: Pacer | None = None,
-        concurrency: int = 8,
+        concurrency: int = 32,
         stale_after: timedelta = timedelta(minutes=5),
         resume_all_at_start: bool | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -369,7 +369,7 @@ class DeliveryEngine:
                 await self._call(
                     self.store.mark_delivery, delivery.id, STATUS_SKIPPED, error=BLOCKED_NOTE
                 )
-                await self._reschedule(sub.id)
+                await self._reschedule(sub.id, chat.timezone)
                 report.blocked += 1
                 return
             if isinstance(outcome, int):
@@ -390,7 +390,7 @@ class DeliveryEngine:
             await self._call(
                 self.store.mark_delivery, delivery.id, STATUS_SKIPPED, error=EMPTY_NOTE
             )
-        await self._reschedule(sub.id)
+        await self._reschedule(sub.id, chat.timezone)
         if digest.parts:
             report.sent += 1
         else:
@@ -429,7 +429,7 @@ class DeliveryEngine:
                     self.pacer.sent(chat_id)
             return migrated_to
 
-    async def _reschedule(self, subscription_id: int) -> None:
+    async def _reschedule(self, subscription_id: int, timezone: str | None = None) -> None:
         """Move next_due_at past now, unless it already points to the future."""
         sub = await self._call(self.store.get_subscription, subscription_id)
         if sub is None:
@@ -437,8 +437,9 @@ class DeliveryEngine:
         now = self.clock()
         if sub.next_due_at is not None and sub.next_due_at > now:
             return
-        chat = await self._call(self.store.get_chat, sub.chat_id)
-        timezone = chat.timezone if chat is not None else "UTC"
+        if timezone is None:
+            chat = await self._call(self.store.get_chat, sub.chat_id)
+            timezone = chat.timezone if chat is not None else "UTC"
         after = max(now, sub.next_due_at) if sub.next_due_at is not None else now
         await self._call(
             self.store.set_next_due, sub.id, next_due(sub.local_time, sub.weekday, timezone, after)

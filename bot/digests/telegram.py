@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 JOB_NAME = "digests"
 DEFAULT_INTERVAL = 20.0
 # Below Telegram's 30 messages/s so evenly spaced sends never trip the overall limit.
-OVERALL_PER_SECOND = 28.0
+OVERALL_PER_SECOND = 29.5
 _BLOCKED_PHRASES = ("chat not found", "user is deactivated", "bot was kicked", "not a member")
 
 
