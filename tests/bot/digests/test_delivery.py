@@ -237,3 +237,29 @@ async def test_two_engines_racing_on_postgresql_send_each_digest_once(postgres_u
     finally:
         for opened in stores:
             opened.close()
+
+
+async def test_berlin_digest_stays_at_8_local_across_the_spring_change(store: Store) -> None:
+    topic = make_topic(store)
+    first_due = datetime(2026, 3, 28, 7, 0, tzinfo=UTC)  # 08:00 CET
+    (sub,) = subscribe_due(
+        store, topic, [1101], due=first_due, timezone="Europe/Berlin", notify_empty=True
+    )
+    clock = FakeClock(first_due + timedelta(minutes=1))
+    sender = FakeSender()
+    engine = engine_for(store, sender, clock)
+    seen = []
+    for _ in range(3):
+        await engine.run_once()
+        current = store.get_subscription(sub.id)
+        assert current is not None and current.next_due_at is not None
+        seen.append(current.next_due_at)
+        clock.now = current.next_due_at + timedelta(minutes=1)
+    assert seen == [
+        datetime(2026, 3, 29, 6, 0, tzinfo=UTC),  # 08:00 CEST, 23 hours later
+        datetime(2026, 3, 30, 6, 0, tzinfo=UTC),
+        datetime(2026, 3, 31, 6, 0, tzinfo=UTC),
+    ]
+    assert len(sender.to(1101)) == 3
+    periods = [row.period for row in store.deliveries_for(sub.id)]
+    assert periods == ["2026-03-28", "2026-03-29", "2026-03-30"]

@@ -1,0 +1,57 @@
+"""Digests in the console chat: the timer thread prints a due digest once, as plain text."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.digests.console import start_console_digests
+from storage import open_store
+from storage.store import Store
+from tests.bot.digests.conftest import add_articles, make_topic, subscribe_due
+
+CONSOLE_CHAT = 1
+
+
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> Iterator[Store]:
+    opened = open_store(sqlite_url)
+    yield opened
+    opened.close()
+
+
+def test_console_prints_its_own_due_digest_once(sqlite_store: Store) -> None:
+    topic = make_topic(sqlite_store)
+    add_articles(sqlite_store, topic, 2)
+    due = datetime.now(UTC) + timedelta(milliseconds=5)
+    subscribe_due(sqlite_store, topic, [CONSOLE_CHAT, 777], due=due)
+    printed: list[str] = []
+    arrived = threading.Event()
+
+    def write(text: str) -> None:
+        printed.append(text)
+        arrived.set()
+
+    digests = start_console_digests(
+        sqlite_store, CONSOLE_CHAT, write=write, clock=lambda: due + timedelta(seconds=1)
+    )
+    try:
+        assert arrived.wait(10)
+        for _ in range(2):  # two more passes: nothing else is printed
+            passes = digests.engine.passes
+            digests.poke()
+            deadline = time.monotonic() + 10
+            while digests.engine.passes <= passes and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert digests.engine.passes > passes
+    finally:
+        digests.stop()
+    (text,) = printed
+    assert "── digest ──" in text and "China–Russia relations — 2 new articles" in text
+    assert "<https://news.example/story/0>" in text and "<b>📰" not in text
+    (other,) = sqlite_store.chat_subscriptions(777)
+    assert sqlite_store.deliveries_for(other.id) == []  # another chat's digest is not ours
