@@ -23,7 +23,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot.config import Settings
 from bot.core.app import Core
-from bot.telegram.handlers import COMMAND_NAME, Adapter, register_handlers
+from bot.telegram.handlers import BOT_DATA_KEY, COMMAND_NAME, Adapter, register_handlers
 from bot.telegram.redact import hide_secrets
 from bot.telegram.replies import ReplySender
 from storage.store import Store
@@ -87,7 +87,7 @@ def install_digests(application: Application, store: Store, settings: Settings) 
     except ImportError:
         return False
     install(application, store, settings)
-    adapter: Adapter = application.bot_data["newsbot"]
+    adapter: Adapter = application.bot_data[BOT_DATA_KEY]
     adapter.core.ctx.on_subscriptions_changed = lambda _chat_id: trigger_now(application)
     return True
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -142,7 +142,10 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     adapter = adapter_of(context)
     request = callback_request(query, chat, admin_ids=adapter.settings.admin_ids)
     reply = await adapter.core.handle_callback(request, query.data or "")
-    await query.answer((reply.toast or "")[:200] or None)
+    try:
+        await query.answer((reply.toast or "")[:200] or None)
+    except BadRequest as error:  # pressed long ago: too late to answer, still worth acting on
+        log.info("could not answer button press %s: %s", query.id, error)
     if not reply.messages:
         return
     if reply.edit:

@@ -302,14 +302,13 @@ class BotApiServer(UserActions, Readouts, BotApiMethods):
         handler: Callable[[dict[str, Any]], Any] | None = getattr(self, f"_api_{name}", None)
         if handler is None:
             raise ApiError(404, "Not Found")
+        self._check_injected(name, params)
         if name in CHAT_METHODS:
-            self._check_chat_failures(name, params)
+            self._check_chat(params)
         return handler(params)
 
-    def _check_chat_failures(self, name: str, params: dict[str, Any]) -> None:
+    def _check_injected(self, name: str, params: dict[str, Any]) -> None:
         chat_id = params.get("chat_id")
-        if chat_id is None or chat_id == "":
-            raise ApiError(400, "Bad Request: chat_id is empty")
         for rule in self._failures:
             if rule.method == name and rule.remaining > 0 and rule.chat_id in (None, chat_id):
                 rule.remaining -= 1
@@ -317,6 +316,11 @@ class BotApiServer(UserActions, Readouts, BotApiMethods):
                 failure = self._failure_error(rule)
                 failure.injected = True
                 raise failure
+
+    def _check_chat(self, params: dict[str, Any]) -> None:
+        chat_id = params.get("chat_id")
+        if chat_id is None or chat_id == "":
+            raise ApiError(400, "Bad Request: chat_id is empty")
         if chat_id in self._migrated:
             raise ApiError(
                 400,

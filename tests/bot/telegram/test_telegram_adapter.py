@@ -61,3 +61,17 @@ async def test_an_edit_with_more_messages_sends_the_rest(telegram_bot: ChatDrive
     _, pressed, new = await telegram_bot.press(PRIVATE, USER, message, data="edit:3")
     assert pressed.text.startswith("Page 3")
     assert [m.text for m in new] == ["Extra 0", "Extra 1"]
+
+
+async def test_a_button_pressed_too_long_ago_still_acts(telegram_bot: ChatDriver) -> None:
+    message = await telegram_bot.ask(PRIVATE, USER, "/editable")
+    telegram_bot.server.fail_next(
+        "answerCallbackQuery",
+        error_code=400,
+        description="Bad Request: query is too old and response timeout expired",
+    )
+    await telegram_bot.exchange(
+        PRIVATE, lambda: telegram_bot.server.press_button(PRIVATE, USER, message, label="Edit me")
+    )
+    assert telegram_bot.server.texts(PRIVATE.id)[-1].startswith("Page 1")
+    assert [c.error_code for c in telegram_bot.server.calls("answerCallbackQuery")] == [400]
