@@ -77,9 +77,9 @@ class ConsoleChat:
             self.buttons = buttons
         self.write(f"\n{text}\n")
 
-    def show(self, reply: Reply) -> None:
-        """Print a reply; its buttons (if any) replace the previous ones."""
-        if reply.toast:
+    def show(self, reply: Reply, *, pressed: bool = False) -> None:
+        """Print a reply (its toast only after a button press, as Telegram shows it)."""
+        if reply.toast and pressed:
             self.write(f"({reply.toast})")
         if not reply.messages:
             return
@@ -150,7 +150,8 @@ class ConsoleChat:
         if button.url:
             self.write(f"Open {button.url} in your browser.")
             return
-        self.show(await self.core.handle_callback(self.request(""), button.callback_data or ""))
+        data = button.callback_data or ""
+        self.show(await self.core.handle_callback(self.request(""), data), pressed=True)
 
     async def run(self) -> int:
         """The read-answer loop; returns the exit status."""

@@ -20,7 +20,6 @@ from bot.core.types import Request
 
 if TYPE_CHECKING:
     from ingest.pipeline import Ingestor
-
     from storage.store import Store
     from storage.views import ChatView
 

@@ -26,7 +26,7 @@ async def topics(ctx: Context, req: Request) -> Reply:
     rows: list[list[Button]] = []
     for topic in all_topics[:MAX_LISTED]:
         mark = " ✓ subscribed" if topic.id in subscribed else ""
-        lines.append(Text.of("• ", bold(topic.name), " ", code(topic.slug), italic(mark)))
+        lines.append(Text.of("• ", bold(topic.name), " (", code(topic.slug), ")", italic(mark)))
         if topic.id in subscribed:
             rows.append([Button(f"Unsubscribe: {topic.name}"[:60], f"unsub:{topic.id}")])
         else:
