@@ -4,6 +4,7 @@ PTB and httpx put the token in request URLs, so any log record may carry it. ``h
 registers the secrets and installs a log-record factory that scrubs each record as it is
 created (message, arguments and the formatted traceback), so no handler, present or added
 later (pytest's caplog too), ever sees them. ``SecretFilter`` does the same as a filter.
+Records without a secret are left exactly as they were.
 """
 
 from __future__ import annotations
@@ -40,11 +41,12 @@ class SecretFilter(logging.Filter):
         except Exception:  # a bad format string: keep the raw message, scrubbed
             message = str(record.msg)
         cleaned = scrub(message)
-        if cleaned != message or record.args:
+        if cleaned != message:
             record.msg, record.args = cleaned, None
         if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
-            record.exc_text = scrub("".join(traceback.format_exception(*record.exc_info)))
-            record.exc_text = record.exc_text.rstrip("\n")
+            formatted = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+            if scrub(formatted) != formatted:
+                record.exc_text = scrub(formatted)
         elif record.exc_text:
             record.exc_text = scrub(record.exc_text)
         if record.stack_info:
