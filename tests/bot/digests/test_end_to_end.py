@@ -199,22 +199,38 @@ def counts(server: BotApiServer, chat_ids: list[int]) -> Counter[int]:
     return Counter({chat_id: len(digests_in(server, chat_id)) for chat_id in chat_ids})
 
 
-@pytest.mark.parametrize("kill", ["after_claim", "between_parts"])
 def test_killed_between_claim_and_send_then_restarted(
-    bot_api_server: BotApiServer, database_url: str, tmp_path: Path, kill: str
+    bot_api_server: BotApiServer, database_url: str, tmp_path: Path
 ) -> None:
-    between_parts = kill == "between_parts"
-    # One chat when killing between parts: no other send may be in flight at that moment.
-    chat_ids = [7001] if between_parts else [7001, 7002, 7003]
+    chat_ids = [7001, 7002, 7003]
+    killed_then_restarted(bot_api_server, database_url, tmp_path, chat_ids, between_parts=False)
+
+
+def test_killed_between_two_parts_then_restarted(
+    bot_api_server: BotApiServer, sqlite_url: str, tmp_path: Path
+) -> None:
+    # One chat: no other send may be in flight at the moment of the kill.
+    killed_then_restarted(bot_api_server, sqlite_url, tmp_path, [7001], between_parts=True)
+
+
+def killed_then_restarted(
+    server: BotApiServer,
+    database_url: str,
+    tmp_path: Path,
+    chat_ids: list[int],
+    *,
+    between_parts: bool,
+) -> None:
+    """Seed due digests, start a bot that dies at the chosen point, restart it, count."""
     seed_due(database_url, chat_ids, long=between_parts)
-    env = bot_env(bot_api_server, database_url, tmp_path)
+    env = bot_env(server, database_url, tmp_path)
     knob = "DIGEST_TEST_KILL_AFTER_PARTS" if between_parts else "DIGEST_TEST_KILL_AFTER_CLAIM"
     first = start_runner(runner(env, tmp_path / "first", **{knob: "1"}))
     try:
         assert wait_exit(first) == -9
     finally:
         first.kill()
-    sent_before = sum(len(bot_api_server.texts(chat_id)) for chat_id in chat_ids)
+    sent_before = sum(len(server.texts(chat_id)) for chat_id in chat_ids)
     assert sent_before == (1 if between_parts else 0)
 
     second = start_runner(runner(env, tmp_path / "second"))
@@ -225,17 +241,17 @@ def test_killed_between_claim_and_send_then_restarted(
             expected = dict.fromkeys(chat_ids, parts)
         else:
             expected = dict.fromkeys(chat_ids, 1)
-        assert bot_api_server.wait_until(
-            lambda: {c: len(bot_api_server.texts(c)) for c in chat_ids} == expected, 30
+        assert server.wait_until(
+            lambda: {c: len(server.texts(c)) for c in chat_ids} == expected, 30
         ), second.logs()
         time.sleep(1.5)  # more passes: nothing else may go out
     finally:
         second.stop()
     for chat_id in chat_ids:
-        texts = bot_api_server.texts(chat_id)
+        texts = server.texts(chat_id)
         assert len(texts) == expected[chat_id] and len(set(texts)) == len(texts)
-    assert DIGEST_MARK in bot_api_server.texts(7001)[0]
-    bot_api_server.assert_no_bad_requests()
+    assert DIGEST_MARK in server.texts(7001)[0]
+    server.assert_no_bad_requests()
 
 
 def _parts_of_one_digest(database_url: str) -> int:
