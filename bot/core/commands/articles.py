@@ -69,7 +69,6 @@ def _parse_latest_args(args: str) -> tuple[int | None, str, str | None]:
 
 
 def _listing(
-    ctx: Context,
     header: Text,
     page: Page,
     chat: ChatView,
@@ -105,7 +104,7 @@ async def _latest_page(
     if offset:
         title += f" (from {offset + 1})"
     more = _more_data(offset + len(page.items), topic)
-    return Reply((_listing(ctx, Text.of(bold(title)), page, chat, count, more),))
+    return Reply((_listing(Text.of(bold(title)), page, chat, count, more),))
 
 
 def _more_data(offset: int, topic: TopicView | None) -> str:
@@ -159,7 +158,11 @@ async def on_more(ctx: Context, req: Request, payload: str) -> Reply:
 
 
 async def _stored_summary(ctx: Context, article: ArticleView, chat: ChatView) -> tuple[str, ...]:
-    """The stored summary cut to the chat's length; recomputed only if it is too short."""
+    """The stored summary cut to the chat's length.
+
+    Recomputed from the body only when the chat wants more sentences than were stored and the
+    body (roughly counted) has more to give.
+    """
     wanted = max(1, chat.summary_length)
     stored = article.summary
     if len(stored) >= wanted:
@@ -187,21 +190,17 @@ def _button_url(url: str | None) -> bool:
     return bool(url) and url.lower().startswith(("http://", "https://")) and len(url) < 2000
 
 
-async def _summarize_text(
-    ctx: Context, req: Request, text: str, *, hint: str = "", title: str | None = None
-) -> Reply:
+async def _summarize_text(ctx: Context, req: Request, text: str, *, hint: str = "") -> Reply:
     from summarizer import summarize
 
     if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
         return Reply.say("That text is over 100 KB: please send a shorter one.")
     chat = await ctx.chat_view(req)
-    result = await ctx.call(summarize, text, sentences=max(1, chat.summary_length), title=title)
+    result = await ctx.call(summarize, text, sentences=max(1, chat.summary_length))
     lines: list[str | Text] = [Text.of(bold("Summary"))]
-    body: list[str] = []
-    for sentence in result.sentences:
-        body.append(f"• {sentence}")
-    lines.append("\n".join(body) if body else "(nothing to summarize)")
-    if len(result.sentences) and " ".join(result.sentences).strip() == " ".join(text.split()):
+    bullets = [f"• {sentence}" for sentence in result.sentences]
+    lines.append("\n".join(bullets) if bullets else "(nothing to summarize)")
+    if result.sentences and " ".join(result.sentences).strip() == " ".join(text.split()):
         lines.append(Text.of(italic("The text is already short: that is all of it.")))
     if hint:
         lines.append(Text.of(italic(hint)))
@@ -290,7 +289,7 @@ async def _search_page(ctx: Context, req: Request, query: str, offset: int) -> R
     if offset:
         header += f" (from {offset + 1})"
     more = fit_callback(f"search:{offset + len(page.items)}:", query)
-    return Reply((_listing(ctx, header, page, chat, PAGE_SIZE, more),))
+    return Reply((_listing(header, page, chat, PAGE_SIZE, more),))
 
 
 @command(
