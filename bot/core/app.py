@@ -6,6 +6,7 @@ handlers never see transport details and never leak a traceback, SQL or a token 
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import logging
 import pkgutil
@@ -166,8 +167,16 @@ class Core:
     def _unknown(self, req: Request) -> Reply:
         if not req.chat.is_private and not req.addressed:
             return Reply.nothing()  # in groups, another bot's command is none of our business
+        close = difflib.get_close_matches(req.command, list(registry.COMMANDS), n=1, cutoff=0.75)
+        hint = Text.of(" Did you mean ", bold(f"/{close[0]}"), "?") if close else Text()
         return Reply.say(
-            Text.of("I don't know ", bold(f"/{req.command[:64]}"), ". Send /help for the list.")
+            Text.of(
+                "I don't know ",
+                bold(f"/{req.command[:64]}"),
+                ".",
+                hint,
+                " Send /help for the list.",
+            )
         )
 
     async def close(self) -> None:

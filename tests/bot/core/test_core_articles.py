@@ -257,3 +257,8 @@ async def test_long_topic_slug_keeps_more_button_within_64_bytes(core: Core, sto
 async def test_summary_refuses_text_over_100_kb(core: Core) -> None:
     answer = reply_text(await send(core, "/summary " + "word. " * 20_000))
     assert "over 100 KB" in answer
+
+
+async def test_unknown_command_suggests_a_close_one(core: Core) -> None:
+    assert "Did you mean /latest?" in reply_text(await send(core, "/lates"))
+    assert "Did you mean" not in reply_text(await send(core, "/xyzzy"))
