@@ -63,6 +63,7 @@ class ConsoleChat:
         self._lock = threading.Lock()
         self.chat = Chat(CONSOLE_CHAT_ID, "console", "console", CONSOLE_USER)
         self.echo = not _is_tty(stdin)
+        self._lines: asyncio.Queue[str] = asyncio.Queue()
 
     def write(self, text: str) -> None:
         """Print a block of text (safe from the digest thread)."""
@@ -102,8 +103,24 @@ class ConsoleChat:
             addressed=True,
         )
 
+    def _start_reader(self) -> None:
+        """Read standard input in a daemon thread, so Ctrl-C never waits for a pending read."""
+        loop = asyncio.get_running_loop()
+
+        def pump() -> None:
+            while True:
+                line = self.stdin.readline()
+                try:
+                    loop.call_soon_threadsafe(self._lines.put_nowait, line)
+                except RuntimeError:
+                    return  # the loop is gone: the chat has ended
+                if line == "":
+                    return
+
+        threading.Thread(target=pump, name="console-input", daemon=True).start()
+
     async def _readline(self) -> str | None:
-        line = await asyncio.to_thread(self.stdin.readline)
+        line = await self._lines.get()
         return None if line == "" else line.rstrip("\r\n")
 
     async def read_message(self) -> str | None:
@@ -155,6 +172,7 @@ class ConsoleChat:
 
     async def run(self) -> int:
         """The read-answer loop; returns the exit status."""
+        self._start_reader()
         self.write(WELCOME)
         while (message := await self.read_message()) is not None:
             text = message.strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,27 @@ def test_newsbot_chat_command_in_a_subprocess(tmp_path: Path) -> None:
     assert "Latest articles" in result.stdout and "Bye." in result.stdout
     assert (tmp_path / "newsbot.db").exists()
     assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_ends_the_chat_promptly(tmp_path: Path) -> None:
+    env = {**os.environ, "NEWSBOT_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "chat", "--no-samples"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert process.stdout is not None
+    while "Ctrl-D" not in (line := process.stdout.readline()):
+        assert line, "the console ended before its welcome"
+    process.send_signal(signal.SIGINT)  # stdin stays open: a read is pending
+    try:
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode in {0, 130}
+    assert "Traceback" not in err
