@@ -43,6 +43,8 @@ class ConsoleDigests:
         self.interval = interval
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._replan: set[int] = set()
         self._thread = threading.Thread(target=self._run, name="console-digests", daemon=True)
 
     def start(self) -> ConsoleDigests:
@@ -50,8 +52,11 @@ class ConsoleDigests:
         self._thread.start()
         return self
 
-    def poke(self, *_: object) -> None:
-        """Run a pass now (e.g. right after /subscribe); usable as the Core's change hook."""
+    def poke(self, chat_id: int | None = None) -> None:
+        """Run a pass now, re-planning the chat first; usable as the Core's change hook."""
+        if chat_id is not None:
+            with self._lock:
+                self._replan.add(chat_id)
         self._wake.set()
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -64,7 +69,11 @@ class ConsoleDigests:
         loop = asyncio.new_event_loop()
         try:
             while not self._stop.is_set():
+                with self._lock:
+                    replan, self._replan = self._replan, set()
                 try:
+                    for chat_id in replan:
+                        loop.run_until_complete(self.engine.replan(chat_id))
                     loop.run_until_complete(self.engine.run_once())
                 except Exception:
                     log.exception("console digest pass failed")

@@ -159,6 +159,37 @@ class Pacer:
             }
 
 
+def plan_chat(store: Store, chat_id: int, now: datetime) -> int:
+    """Recompute the chat's future due instants in its current zone; how many moved.
+
+    A subscription already due keeps its instant: it is delivered as planned.
+    """
+    chat = store.get_chat(chat_id)
+    if chat is None:
+        return 0
+    moved = 0
+    for sub in store.chat_subscriptions(chat_id):
+        if not sub.active or (sub.next_due_at is not None and sub.next_due_at <= now):
+            continue
+        planned = next_due(sub.local_time, sub.weekday, chat.timezone, now)
+        if planned != sub.next_due_at:
+            store.set_next_due(sub.id, planned)
+            moved += 1
+    return moved
+
+
+def plan_unscheduled(store: Store, now: datetime) -> int:
+    """Give every active subscription without a due instant its next one (at start)."""
+    planned = 0
+    for sub in store.active_subscriptions():
+        if sub.next_due_at is None:
+            chat = store.get_chat(sub.chat_id)
+            timezone = chat.timezone if chat is not None else "UTC"
+            store.set_next_due(sub.id, next_due(sub.local_time, sub.weekday, timezone, now))
+            planned += 1
+    return planned
+
+
 def is_group_chat(chat: ChatView | None, chat_id: int) -> bool:
     """Groups (20 messages a minute) by stored type, else by Telegram's negative ids."""
     if chat is not None and chat.type in {"group", "supergroup", "channel"}:
@@ -219,10 +250,16 @@ class DeliveryEngine:
             report.skipped += 1
             return report
         async with self._running:
+            if self._first_pass:
+                await self._call(plan_unscheduled, self.store, self.clock())
             await self._resume_stale(report)
             await self._deliver_due(report)
             self.passes += 1
         return report
+
+    async def replan(self, chat_id: int) -> int:
+        """Re-plan a chat's upcoming digests (its time zone changed, say)."""
+        return await self._call(plan_chat, self.store, chat_id, self.clock())
 
     async def _call(self, fn: Callable[..., object], /, *args: object, **kwargs: object):
         return await asyncio.to_thread(fn, *args, **kwargs)

@@ -141,8 +141,19 @@ def install(
     return engine
 
 
-def trigger_now(application: Application) -> None:
-    """Run a delivery pass soon (after a subscription changed), besides the regular ticks."""
+def trigger_now(application: Application, chat_id: int | None = None) -> None:
+    """Run a delivery pass soon (a chat's subscriptions or time zone changed).
+
+    With ``chat_id``, that chat's upcoming digests are first re-planned in its current zone.
+    """
     tick = application.bot_data.get("digest_tick")
-    if tick is not None and application.job_queue is not None:
-        application.job_queue.run_once(tick, 0, name=f"{JOB_NAME}-now")
+    engine = application.bot_data.get("digest_engine")
+    if tick is None or engine is None or application.job_queue is None:
+        return
+
+    async def replan_then_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+        if chat_id is not None:
+            await engine.replan(chat_id)
+        await tick(context)
+
+    application.job_queue.run_once(replan_then_tick, 0, name=f"{JOB_NAME}-now")

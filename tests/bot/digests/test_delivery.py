@@ -14,6 +14,8 @@ from bot.digests.delivery import (
     DeliveryEngine,
     Pacer,
     RetryAfter,
+    plan_chat,
+    plan_unscheduled,
 )
 from storage import open_store
 from storage.store import Store
@@ -263,3 +265,24 @@ async def test_berlin_digest_stays_at_8_local_across_the_spring_change(store: St
     assert len(sender.to(1101)) == 3
     periods = [row.period for row in store.deliveries_for(sub.id)]
     assert periods == ["2026-03-28", "2026-03-29", "2026-03-30"]
+
+
+def test_a_time_zone_change_replans_upcoming_digests(store: Store) -> None:
+    topic = make_topic(store)
+    now = datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
+    (sub,) = subscribe_due(store, topic, [1201], due=datetime(2026, 11, 28, 8, 0, tzinfo=UTC))
+    store.update_chat_settings(1201, timezone="Europe/Moscow")
+    assert plan_chat(store, 1201, now) == 1
+    moved = store.get_subscription(sub.id)
+    assert moved is not None and moved.next_due_at == datetime(2026, 11, 29, 5, 0, tzinfo=UTC)
+    assert plan_chat(store, 1201, now) == 0
+
+
+def test_unscheduled_subscriptions_get_planned_at_start(store: Store) -> None:
+    topic = make_topic(store)
+    store.upsert_chat(1301, default_timezone="Asia/Tokyo")
+    sub, _ = store.subscribe(1301, topic.id, local_time="09:00")
+    assert sub.next_due_at is None
+    assert plan_unscheduled(store, datetime(2026, 11, 28, 12, 0, tzinfo=UTC)) == 1
+    planned = store.get_subscription(sub.id)
+    assert planned is not None and planned.next_due_at == datetime(2026, 11, 29, 0, 0, tzinfo=UTC)
