@@ -50,6 +50,12 @@ def ingestor_of(ctx: Context) -> Ingestor:
     return ctx.ingestor
 
 
+def _forget_topic_cache(ctx: Context) -> None:
+    """New articles are tagged with the changed topics at once, not after the cache expires."""
+    if ctx.ingestor is not None:
+        ctx.ingestor.refresh_topics()
+
+
 async def _audit(ctx: Context, req: Request, action: str, detail: str) -> None:
     await ctx.call(
         ctx.store.audit, action, actor_id=req.user_id, chat_id=req.chat.id, detail=detail[:200]
@@ -175,6 +181,7 @@ async def addtopic(ctx: Context, req: Request) -> Reply:
             Text.of("The name ", bold(name), " is taken by topic ", code(existing.slug), ".")
         )
     topic = await ctx.call(ctx.store.upsert_topic, slug, name, format_rule(rule))
+    _forget_topic_cache(ctx)
     await _audit(ctx, req, "/addtopic", f"{slug} | {topic.rule}")
     from ingest.pipeline import retag_all
 
@@ -205,6 +212,7 @@ async def deltopic(ctx: Context, req: Request) -> Reply:
     subscribers = await ctx.call(ctx.store.active_subscriptions)
     chats = {sub.chat_id for sub in subscribers if sub.topic.id == topic.id}
     await ctx.call(ctx.store.delete_topic, topic.slug)
+    _forget_topic_cache(ctx)
     await _audit(ctx, req, "/deltopic", topic.slug)
     for chat_id in chats:
         await ctx.subscriptions_changed(chat_id)
