@@ -142,6 +142,9 @@ async def subscribe(ctx: Context, req: Request) -> Reply:
             Text.of("Another time or a weekly digest: ", code("/subscribe <topic> 18:30 friday")),
             keyboard=rows,
         )
+    whole = await ctx.call(ctx.store.find_topic, req.args.strip())
+    if whole is not None:  # a topic whose name looks like a time or a weekday
+        return await _subscribe(ctx, req, whole, DEFAULT_TIME, None)
     try:
         name, local_time, weekday = parse_subscribe_args(req.args)
         topic = await _find_topic(ctx, name)
