@@ -14,6 +14,7 @@ all of them, articles matching any word are returned instead.
 
 from __future__ import annotations
 
+import math
 import re
 
 from sqlalchemy import text
@@ -59,26 +60,42 @@ POSTGRES_DROP = (
     f"ALTER TABLE articles DROP COLUMN IF EXISTS {PG_COLUMN}",
 )
 
-# bm25() cannot be used beside a window function: it is computed in a materialized CTE first.
-_SQLITE_SEARCH = text(
+# Ranking scores every candidate, and bm25 / ts_rank_cd cost a lookup per row: matches are
+# taken newest first (ids rise with time) in tiers of TIER, each tier ranked by relevance.
+# A query matching thousands of articles stays fast and favours recent news; pages stay
+# consistent because a match's tier never depends on the page asked for. Counts are exact.
+TIER = 300
+
+_SQLITE_COUNT = text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :query")
+# bm25() cannot sit beside a window function, so the tiers are numbered in a second step.
+_SQLITE_IDS = text(
     "WITH matches AS MATERIALIZED ("
     f"SELECT rowid AS id, bm25({FTS_TABLE}, 4.0, 1.0) AS score FROM {FTS_TABLE} "
-    f"WHERE {FTS_TABLE} MATCH :query) "
-    "SELECT articles.id, count(*) OVER () FROM matches JOIN articles ON articles.id = matches.id "
-    "ORDER BY matches.score, articles.sort_at DESC, articles.id DESC LIMIT :limit OFFSET :offset"
+    f"WHERE {FTS_TABLE} MATCH :query ORDER BY rowid DESC LIMIT :candidates), "
+    "tiered AS (SELECT id, score, (row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier "
+    "FROM matches) "
+    "SELECT articles.id FROM tiered JOIN articles ON articles.id = tiered.id "
+    "ORDER BY tiered.tier, tiered.score, articles.sort_at DESC, articles.id DESC "
+    "LIMIT :limit OFFSET :offset"
 )
-_POSTGRES_SEARCH = (
-    "SELECT articles.id, count(*) OVER () FROM articles, {query} AS query "
-    f"WHERE articles.{PG_COLUMN} @@ query "
-    f"ORDER BY ts_rank_cd(articles.{PG_COLUMN}, query) DESC, articles.sort_at DESC, "
-    "articles.id DESC LIMIT :limit OFFSET :offset"
-)
-_PG_ALL = text(_POSTGRES_SEARCH.format(query="plainto_tsquery('simple', :query)"))
-_PG_ANY = text(
-    _POSTGRES_SEARCH.format(
-        query="to_tsquery('simple', replace(plainto_tsquery('simple', :query)::text, '&', '|'))"
+_PG_TSQUERY = {
+    True: "plainto_tsquery('simple', :query)",
+    False: "to_tsquery('simple', replace(plainto_tsquery('simple', :query)::text, '&', '|'))",
+}
+_PG_COUNT = {
+    mode: text(f"SELECT count(*) FROM articles WHERE {PG_COLUMN} @@ {tsquery}")
+    for mode, tsquery in _PG_TSQUERY.items()
+}
+_PG_IDS = {
+    mode: text(
+        f"WITH matches AS (SELECT id, (row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier "
+        f"FROM articles WHERE {PG_COLUMN} @@ {tsquery} ORDER BY id DESC LIMIT :candidates) "
+        "SELECT articles.id FROM matches JOIN articles ON articles.id = matches.id "
+        f"ORDER BY matches.tier, ts_rank_cd(articles.{PG_COLUMN}, {tsquery}) DESC, "
+        "articles.sort_at DESC, articles.id DESC LIMIT :limit OFFSET :offset"
     )
-)
+    for mode, tsquery in _PG_TSQUERY.items()
+}
 
 
 def create_fts(connection: Connection) -> None:
@@ -116,30 +133,33 @@ def search_ids(
     tokens = query_tokens(query)
     if not tokens:
         return [], 0
-    ids, total = _run(connection, tokens, limit, offset, match_all=True)
+    match_all = True
+    total = _count(connection, tokens, match_all=True)
     if total == 0 and len(tokens) > 1:
-        ids, total = _run(connection, tokens, limit, offset, match_all=False)
-    return ids, total
-
-
-def _run(
-    connection: Connection, tokens: list[str], limit: int, offset: int, *, match_all: bool
-) -> tuple[list[int], int]:
-    if connection.dialect.name == "sqlite":
-        joiner = " AND " if match_all else " OR "
-        statement = _SQLITE_SEARCH
-        query = joiner.join(f'"{token}"' for token in tokens)
-    else:
-        statement = _PG_ALL if match_all else _PG_ANY
-        query = " ".join(tokens)
-    rows = connection.execute(statement, {"query": query, "limit": limit, "offset": offset}).all()
-    if not rows:
-        total = 0 if offset == 0 else _count(connection, statement, query)
+        match_all = False
+        total = _count(connection, tokens, match_all=False)
+    if total == 0 or offset >= total:
         return [], total
-    return [row[0] for row in rows], int(rows[0][1])
+    sqlite = connection.dialect.name == "sqlite"
+    statement = _SQLITE_IDS if sqlite else _PG_IDS[match_all]
+    params = {
+        "query": _query_text(connection, tokens, match_all),
+        "tier": TIER,
+        "candidates": TIER * math.ceil((offset + limit) / TIER),
+        "limit": limit,
+        "offset": offset,
+    }
+    return list(connection.execute(statement, params).scalars()), total
 
 
-def _count(connection: Connection, statement: object, query: str) -> int:
-    # Past the last page the window count is lost with the rows: ask once for the first row.
-    rows = connection.execute(statement, {"query": query, "limit": 1, "offset": 0}).all()  # type: ignore[arg-type]
-    return int(rows[0][1]) if rows else 0
+def _query_text(connection: Connection, tokens: list[str], match_all: bool) -> str:
+    if connection.dialect.name == "sqlite":
+        return (" AND " if match_all else " OR ").join(f'"{token}"' for token in tokens)
+    return " ".join(tokens)
+
+
+def _count(connection: Connection, tokens: list[str], *, match_all: bool) -> int:
+    sqlite = connection.dialect.name == "sqlite"
+    statement = _SQLITE_COUNT if sqlite else _PG_COUNT[match_all]
+    query = _query_text(connection, tokens, match_all)
+    return int(connection.execute(statement, {"query": query}).scalar() or 0)

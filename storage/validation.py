@@ -121,7 +121,7 @@ def prepare_article(draft: ArticleDraft) -> PreparedArticle:
         body=body,
         source=one_line(draft.source or "", 200),
         language=one_line(draft.language or "", 8).lower(),
-        published_at=as_utc(draft.published_at) if draft.published_at else None,
+        published_at=_published_at(draft.published_at),
         added_by=one_line(str(draft.added_by or ""), 64),
         content_hash=content_hash(body),
         summary=encode_summary(draft.summary) if draft.summary else "",
@@ -129,6 +129,18 @@ def prepare_article(draft: ArticleDraft) -> PreparedArticle:
         topic_slugs=tuple(dict.fromkeys(s.strip().lower() for s in draft.topic_slugs if s)),
         feed_id=draft.feed_id,
     )
+
+
+def _published_at(value: object) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        raise StorageError("The publication date is not a date and time.")
+    try:
+        return as_utc(value)
+    except OverflowError:
+        # A date at the very edge of the calendar: unusable, so treated as unknown.
+        return None
 
 
 def check_slug(slug: str) -> str:

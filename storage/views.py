@@ -57,9 +57,13 @@ class Page:
     items: tuple[ArticleView, ...]
     offset: int
     total: int | None = None
+    # Set when storage knows whether more follow without counting them all (total is None).
+    more: bool | None = None
 
     @property
     def has_more(self) -> bool:
+        if self.more is not None:
+            return self.more
         return self.total is not None and self.offset + len(self.items) < self.total
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storage import ArticleDraft, StorageError, Store
-from storage.validation import MAX_BODY_BYTES
+from storage.validation import MAX_BODY_BYTES, clean_text, prepare_article
 
 
 @pytest.mark.parametrize(
@@ -84,3 +88,28 @@ def test_over_long_fields_are_cut_not_crashing(store: Store) -> None:
     assert len(article.source) == 200 and len(article.added_by) == 64
     with pytest.raises(StorageError, match="URL is too long"):
         store.add_article(ArticleDraft(title="T", body="Other.", url="https://e.com/" + "a" * 3000))
+
+
+@given(st.text())
+def test_cleaned_text_is_always_storable(value: str) -> None:
+    cleaned = clean_text(value)
+    cleaned.encode("utf-8")
+    assert "\x00" not in cleaned and "\r" not in cleaned
+
+
+@given(st.text(min_size=1), st.text(min_size=1))
+def test_prepare_article_accepts_or_refuses_cleanly(title: str, body: str) -> None:
+    try:
+        prepared = prepare_article(ArticleDraft(title=title, body=body))
+    except StorageError as error:
+        assert str(error)
+    else:
+        assert prepared.title and prepared.body and len(prepared.content_hash) == 64
+
+
+def test_odd_publication_dates(sqlite_store: Store) -> None:
+    with pytest.raises(StorageError, match="publication date"):
+        sqlite_store.add_article(ArticleDraft(title="T", body="B", published_at="yesterday"))  # type: ignore[arg-type]
+    edge = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
+    article = sqlite_store.add_article(ArticleDraft(title="T", body="B", published_at=edge)).article
+    assert article.published_at is None

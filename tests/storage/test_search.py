@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage import ArticleDraft, Store
+from storage import ArticleDraft, Store, fts
 
 ODD_QUERIES = [
     '"unbalanced',
@@ -78,3 +78,16 @@ def test_odd_queries_never_error_on_both(store: Store) -> None:
         assert page.total == len(page.items) <= 1, query
     assert store.search_articles("").items == ()
     assert store.search_articles("putin*").total == 1
+
+
+def test_large_result_sets_rank_in_recency_tiers(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fts, "TIER", 3)
+    weak = [_add(store, f"Note {n}", f"Mentions gas once, item {n}.") for n in range(6)]
+    strong = _add(store, "Gas gas gas", "Gas deal, gas prices, gas pipeline.")
+    assert store.search_articles("gas", limit=2).total == 7
+    pages = [store.search_articles("gas", 2, offset=offset) for offset in range(0, 8, 2)]
+    seen = [article.id for page in pages for article in page.items]
+    assert seen == [strong, *reversed(weak)]
+    assert [page.has_more for page in pages] == [True, True, True, False]
