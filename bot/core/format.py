@@ -11,6 +11,7 @@ from storage.views import ArticleView
 
 MAX_ARTICLE_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)
 ONE_LINE = 200
+MAX_SENTENCE = 1000  # a "sentence" without punctuation could otherwise flood a chat
 _ID_PATTERN = re.compile(r"^#?(\d{1,30})$")
 _URL_PATTERN = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
@@ -92,6 +93,10 @@ def summary_item(article: ArticleView, sentences: tuple[str, ...], timezone: str
     if article.topic_slugs:
         lines += ["\n", italic("Topics: " + ", ".join(article.topic_slugs))]
     lines.append("\n")
-    for sentence in sentences:
-        lines += ["\n• ", sentence]
+    lines += ["\n", bullets(sentences)]
     return Text.of(*lines)
+
+
+def bullets(sentences: tuple[str, ...] | list[str]) -> str:
+    """Summary sentences as a bulleted list, each cut to a readable length."""
+    return "\n".join(f"• {shorten(sentence, MAX_SENTENCE)}" for sentence in sentences)

@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.core.context import Context
-from bot.core.format import MAX_ARTICLE_ID, is_url, parse_article_id, shorten, title_span
+from bot.core.format import MAX_ARTICLE_ID, bullets, is_url, parse_article_id, shorten, title_span
 from bot.core.registry import command
 from bot.core.types import Reply, Request, Text, bold, code, italic
 
@@ -70,7 +70,7 @@ def _outcome_reply(outcome: AddOutcome) -> Reply:
             Text.of("See it with ", code(f"/summary {article.id}"), "."),
         )
     topics = ", ".join(outcome.topics or article.topic_slugs) or "none"
-    summary = "\n".join(f"• {sentence}" for sentence in article.summary) or "(no summary)"
+    summary = bullets(article.summary) or "(no summary)"
     return Reply.say(
         Text.of("Added ", bold(f"#{article.id}"), ": ", title_span(article)),
         Text.of(italic(f"Topics: {topics}")),

@@ -10,6 +10,7 @@ from bot.core.context import Context
 from bot.core.format import (
     MAX_ARTICLE_ID,
     article_item,
+    bullets,
     is_url,
     parse_article_id,
     summary_item,
@@ -198,8 +199,7 @@ async def _summarize_text(ctx: Context, req: Request, text: str, *, hint: str = 
     chat = await ctx.chat_view(req)
     result = await ctx.call(summarize, text, sentences=max(1, chat.summary_length))
     lines: list[str | Text] = [Text.of(bold("Summary"))]
-    bullets = [f"• {sentence}" for sentence in result.sentences]
-    lines.append("\n".join(bullets) if bullets else "(nothing to summarize)")
+    lines.append(bullets(result.sentences) or "(nothing to summarize)")
     if result.sentences and " ".join(result.sentences).strip() == " ".join(text.split()):
         lines.append(Text.of(italic("The text is already short: that is all of it.")))
     if hint:

@@ -137,3 +137,11 @@ async def test_admin_flag_from_settings_or_adapter(core: Core) -> None:
     assert "Stats" in reply_text(
         await send(core, "/stats", chat=Chat(5, "private"), user_id=ADMIN_ID)
     )
+
+
+async def test_add_of_unpunctuated_text_answers_in_one_message(core: Core) -> None:
+    from bot.core.render import render_html
+
+    reply = await send(core, "/add Wall of text\n" + "word " * 20_000, chat=ADMIN_CHAT)
+    assert "Added #" in reply_text(reply)
+    assert len(render_html(reply.messages[0])) == 1
