@@ -35,6 +35,7 @@ class CommandSpec:
 
     @property
     def info(self) -> CommandInfo:
+        """How /help and the menu describe this command."""
         return CommandInfo(self.name, self.help, self.usage, self.examples, self.admin)
 
 

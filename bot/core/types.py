@@ -28,6 +28,7 @@ class Chat:
 
     @property
     def is_private(self) -> bool:
+        """A one-to-one conversation (Telegram private chat or the local console)."""
         return self.type in {"private", "console"}
 
 
