@@ -19,11 +19,12 @@ from urllib.parse import urlsplit
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, Defaults
 
 from bot.config import Settings
 from bot.core.app import Core
-from bot.telegram.handlers import BOT_DATA_KEY, COMMAND_NAME, Adapter, register_handlers
+from bot.telegram.handlers import COMMAND_NAME, Adapter, register_handlers
+from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_polling
 from bot.telegram.redact import hide_secrets
 from bot.telegram.replies import ReplySender
 from storage.store import Store
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 RATE_LIMIT_RETRIES = 5
 CONCURRENT_UPDATES = 16
-FEED_POLL_SECONDS = 60.0
 WEBHOOK_SECRET_ENV = "NEWSBOT_WEBHOOK_SECRET"
 _SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -78,47 +78,6 @@ def _make_core(store: Store, settings: Settings) -> Core:
     except ImportError:
         log.warning("ingestion is not available: /add of URLs will not work")
     return Core(store, settings, ingestor)
-
-
-def install_digests(application: Application, store: Store, settings: Settings) -> bool:
-    """Hook for scheduled digests (bot.digests.telegram.install); False if not available."""
-    try:
-        from bot.digests.telegram import install, trigger_now
-    except ImportError:
-        return False
-    install(application, store, settings)
-    adapter: Adapter = application.bot_data[BOT_DATA_KEY]
-    adapter.core.ctx.on_subscriptions_changed = lambda _chat_id: trigger_now(application)
-    return True
-
-
-def install_feed_polling(
-    application: Application, store: Store, settings: Settings, interval: float
-) -> bool:
-    """A repeating job that polls the RSS/Atom feeds that are due."""
-    try:
-        from ingest.feeds import poll_due_feeds
-    except ImportError:
-        return False
-    if application.job_queue is None:
-        return False
-
-    async def poll(context: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            await asyncio.to_thread(
-                poll_due_feeds, store, allow_private_urls=settings.allow_private_urls
-            )
-        except Exception:
-            log.exception("feed polling failed")
-
-    application.job_queue.run_repeating(
-        poll,
-        interval=interval,
-        first=interval,
-        name="feeds",
-        job_kwargs={"max_instances": 1, "coalesce": True},
-    )
-    return True
 
 
 def build_application(
