@@ -46,7 +46,10 @@ def clean_inline(text: str | None, limit: int = TITLE_MAX) -> str:
     value = text
     if "<" in value and ">" in value:
         try:
-            value = lxml_html.fragment_fromstring(value, create_parent="div").text_content()
+            root = lxml_html.fragment_fromstring(value, create_parent="div")
+            for junk in root.xpath("//script|//style"):
+                junk.drop_tree()
+            value = root.text_content()
         except Exception:  # lxml raises several types on junk; a regex is good enough then
             value = _TAG.sub(" ", value)
     value = html.unescape(value).replace("\x00", "")

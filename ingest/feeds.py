@@ -243,7 +243,8 @@ class FeedPoller:
                 if existing is not None:
                     self.store.remember_feed_entry(feed.id, entry.guid, existing.id)
                     continue
-            needs_page = entry.link is not None and _words(entry.content) < FULL_TEXT_WORDS
+            carried = max(_words(entry.content), _words(entry.summary))
+            needs_page = entry.link is not None and carried < FULL_TEXT_WORDS
             page = self._pages.submit(self._fetch_page, entry.link) if needs_page else None
             pending.append((entry, page))
         items: list[tuple[_Entry, TextItem]] = []

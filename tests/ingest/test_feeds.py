@@ -320,3 +320,35 @@ def test_background_polling_thread_polls_and_stops(site: Site, store: Store) -> 
         thread.stop()
     assert store.count_articles() == 1
     assert not thread.is_alive()
+
+
+def test_rss_1_0_and_0_91_feeds_are_read(site: Site, store: Store, poller: FeedPoller) -> None:
+    text = long_html("rdf energy")
+    rdf = f"""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel rdf:about="http://example.com/"><title>RDF Wire</title><link>http://example.com/</link>
+<description>d</description></channel>
+<item rdf:about="http://example.com/rdf-1"><title>RDF &lt;i&gt;story&lt;/i&gt;</title>
+<link>http://example.com/rdf-1</link><content:encoded><![CDATA[{text}]]></content:encoded></item>
+</rdf:RDF>"""
+    old = f"""<?xml version="1.0"?><rss version="0.91"><channel><title>Old Wire</title>
+<link>http://example.com/</link><description>d</description>
+<item><title>Old story</title><link>http://example.com/old-1</link>
+<description>{" ".join(STORY * 2)}</description></item></channel></rss>"""
+    for path, body in (("/rdf", rdf), ("/old", old)):
+        result = add_feed(
+            store, site.add(path, body, content_type="application/xml"), poller=poller
+        )
+        assert result.poll is not None and result.poll.new_entries == 1
+    assert stored_titles(store) == {"RDF story", "Old story"}
+
+
+def test_atom_html_titles_are_cleaned(site: Site, store: Store, poller: FeedPoller) -> None:
+    entry = {
+        "title": "<b>Solar</b> &amp; wind <script>alert(1)</script>records",
+        "id": "urn:solar",
+        "content": long_html("solar"),
+    }
+    add_feed(store, site.add("/atom", atom("Sun", [entry]), content_type=ATOM_TYPE), poller=poller)
+    assert stored_titles(store) == {"Solar & wind records"}
