@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 
 from sumy.summarizers._summarizer import AbstractSummarizer
 
@@ -25,7 +26,7 @@ MAX_SENTENCES_OPTION = 50
 MAX_TEXT_CHARS = 200_000
 MAX_HTML_CHARS = 3_000_000
 # Algorithms whose cost grows with the square of the sentence count get fewer sentences.
-_MAX_SENTENCES = {"lexrank": 400, "textrank": 400, "lsa": 400, "kl": 400, "sumbasic": 400}
+_MAX_SENTENCES = {"lexrank": 400, "textrank": 400, "lsa": 400, "kl": 150, "sumbasic": 400}
 _MAX_SENTENCES_LINEAR = 3000
 _LONG_SENTENCE_CHARS = 2000
 _JUNK_RATIO = 0.05
@@ -148,7 +149,11 @@ def _run(
     bonus = tuple(w for w in re.findall(r"[^\W\d_]+", (title or "").lower()) if w not in words)
     summarizer: AbstractSummarizer = create(name, stemmer, words, bonus)
     try:
-        return tuple(summarizer(document, selection))
+        if name != "lsa":
+            return tuple(summarizer(document, selection))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # sumy's LSA warns about tiny vocabularies
+            return tuple(summarizer(document, selection))
     except Exception as error:  # a stock algorithm failing on odd input must not crash us
         log.warning("%s failed (%s); falling back to %s", name, error, DEFAULT_ALGORITHM)
         notes.append(f"The {name} algorithm failed on this text; {DEFAULT_ALGORITHM} was used.")

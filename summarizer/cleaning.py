@@ -56,6 +56,8 @@ _LEAD_DATELINE = re.compile(
 _BULLET = re.compile(r"^(?:[-*•·▪►‣–—]|\d{1,3}[.)])\s+(?=\S)")
 _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _HEADING_MAX_WORDS = 14
+_KEYED_LINE = 400
+_NON_WORD = re.compile(r"[\W_]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
@@ -131,13 +133,9 @@ def normalize_text(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def same_line(a: str, b: str) -> bool:
-    """Whether two lines are the same text, ignoring case, spacing and punctuation."""
-    return _key(a) == _key(b) and bool(_key(a))
-
-
-def _key(line: str) -> str:
-    return re.sub(r"[\W_]+", " ", line.lower()).strip()
+def line_key(line: str) -> str:
+    """A line's words only: lower case, no punctuation (equal keys = the same line)."""
+    return _NON_WORD.sub(" ", line.lower()).strip()
 
 
 def is_boilerplate(line: str) -> bool:
@@ -167,7 +165,7 @@ def clean(text: str, title: str | None = None) -> CleanText:
     result = CleanText(title=title.strip() if title and title.strip() else None)
     if result.title is None:
         result.title = _leading_headline(lines)
-    seen_short: list[str] = [result.title] if result.title else []
+    seen_headings: set[str] = {line_key(result.title)} if result.title else set()
     paragraph: list[str] = []
 
     def flush() -> None:
@@ -180,7 +178,7 @@ def clean(text: str, title: str | None = None) -> CleanText:
         if not line:
             flush()
             continue
-        if is_boilerplate(line) or any(same_line(line, seen) for seen in seen_short):
+        if is_boilerplate(line) or (len(line) < _KEYED_LINE and line_key(line) in seen_headings):
             flush()
             result.dropped += 1
             continue
@@ -191,7 +189,7 @@ def clean(text: str, title: str | None = None) -> CleanText:
         elif is_heading_like(line):
             flush()
             result.blocks.append(("heading", line))
-            seen_short.append(line)
+            seen_headings.add(line_key(line))
         else:
             paragraph.append(line)
     flush()

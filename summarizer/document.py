@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 
-from summarizer.cleaning import CleanText, same_line
+from summarizer.cleaning import CleanText, line_key
 from summarizer.tokenizers import OfflineTokenizer
 
 
@@ -13,7 +13,8 @@ def build_document(
 ) -> tuple[ObjectDocumentModel, bool]:
     """Return sumy's document for the cleaned text and whether sentences were cut at the cap."""
     paragraphs: list[Paragraph] = []
-    count = 0
+    title_key = line_key(cleaned.title) if cleaned.title else ""
+    count = headings = 0
     capped = False
     if cleaned.title:
         paragraphs.append(Paragraph([Sentence(cleaned.title, tokenizer, is_heading=True)]))
@@ -22,12 +23,17 @@ def build_document(
             capped = True
             break
         if kind == "heading":
+            headings += 1
+            if headings > max_sentences:
+                continue
             paragraphs.append(Paragraph([Sentence(block, tokenizer, is_heading=True)]))
             continue
         texts = [block] if kind == "bullet" else list(tokenizer.to_sentences(block))
         sentences = []
         for text in texts[: max_sentences - count]:
-            is_title = bool(cleaned.title) and same_line(text, cleaned.title or "")
+            is_title = bool(title_key) and len(text) < 2 * len(title_key) + 20 and (
+                line_key(text) == title_key
+            )
             sentences.append(Sentence(text, tokenizer, is_heading=is_title))
         count += len(texts)
         capped = capped or count > max_sentences
