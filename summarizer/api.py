@@ -58,7 +58,7 @@ def summarize(
     limit = _MAX_SENTENCES.get(name, _MAX_SENTENCES_LINEAR)
     document, capped = build_document(cleaned, tokenizer, max_sentences=limit)
     if not document.sentences:
-        document = lines_as_document(text, tokenizer, max_sentences=limit)
+        document = lines_as_document(cleaned, text, tokenizer, max_sentences=limit)
         if document.sentences:
             notes.append("The text has no sentence punctuation; its lines were used as sentences.")
     if capped:

@@ -41,8 +41,13 @@ def build_document(
     return ObjectDocumentModel(paragraphs), capped
 
 
-def lines_as_document(text: str, tokenizer: OfflineTokenizer, *, max_sentences: int
-                      ) -> ObjectDocumentModel:
-    """A document in which every non-empty line is a sentence (for unpunctuated text)."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()][:max_sentences]
-    return ObjectDocumentModel([Paragraph([Sentence(line, tokenizer) for line in lines])])
+def lines_as_document(
+    cleaned: CleanText, text: str, tokenizer: OfflineTokenizer, *, max_sentences: int
+) -> ObjectDocumentModel:
+    """A document whose sentences are lines (for unpunctuated text): the heading-like lines
+    that are not boilerplate or the title, else every non-empty line."""
+    lines = [block for kind, block in cleaned.blocks if kind == "heading"]
+    if not lines:
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+    sentences = [Sentence(line, tokenizer) for line in lines[:max_sentences]]
+    return ObjectDocumentModel([Paragraph(sentences)])

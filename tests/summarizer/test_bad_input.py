@@ -106,3 +106,10 @@ def test_mixed_control_characters_are_tolerated() -> None:
     text = "The mayor\x00 opened the new bridge on Sunday. Crowds\x07 lined the river banks."
     result = summarize(text, sentences=1)
     assert result.sentences
+
+
+def test_unpunctuated_lines_skip_boilerplate_and_title() -> None:
+    text = ("Storm hits the coast today\n\nShare on Facebook\n"
+            "trees fell on the main road\nschools closed")
+    result = summarize(text, sentences=3)
+    assert set(result.sentences) == {"trees fell on the main road", "schools closed"}
