@@ -14,6 +14,13 @@ from tests.support.fake_telegram import BotMessage, FakeChat
 from tests.support.fixtures import ADMIN, GROUP, USER
 
 PRIVATE = FakeChat.private(USER)
+
+
+@pytest.fixture(params=["polling", "webhook"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 ADMIN_CHAT = FakeChat.private(ADMIN)
 LEAKS = ("Traceback", "sqlalchemy", "Error:", "NoneType", "SELECT ", "INSERT ")
 NASTY_ARGUMENTS = (

@@ -4,12 +4,19 @@ membership changes keep the blocked flag current, and a supergroup migration mov
 
 from __future__ import annotations
 
+import pytest
+
 from storage.store import Store
 from tests.support.chat_driver import ChatDriver
 from tests.support.fake_telegram import FakeChat
 from tests.support.fixtures import GROUP, OTHER_USER, USER
 
 PRIVATE = FakeChat.private(USER)
+
+
+@pytest.fixture(params=["polling", "webhook"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 async def test_commands_in_a_group_answer_as_replies(telegram_bot: ChatDriver) -> None:
