@@ -22,6 +22,7 @@ from storage.validation import (
     clean_url,
     decode_summary,
     encode_summary,
+    is_row_id,
     prepare_article,
 )
 from storage.views import AddResult, ArticleDraft, ArticleView, Page
@@ -91,6 +92,8 @@ class ArticleMethods(StoreBase):
 
     def get_article(self, article_id: int) -> ArticleView | None:
         """One article by id, or None."""
+        if not is_row_id(article_id):
+            return None
         with self._connect() as connection:
             row = connection.execute(_BY_ID, {"id": article_id}).first()
             return None if row is None else article_views(connection, [row])[0]
@@ -147,6 +150,8 @@ class ArticleMethods(StoreBase):
 
     def delete_article(self, article_id: int) -> bool:
         """Delete an article (its topic links go with it); False when there was none."""
+        if not is_row_id(article_id):
+            return False
         with self._write() as session:
             result = session.execute(delete(_ARTICLES).where(_ARTICLES.c.id == article_id))
             return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -155,6 +160,8 @@ class ArticleMethods(StoreBase):
         self, article_id: int, sentences: Sequence[str], algorithm: str
     ) -> None:
         """Replace the stored summary and the name of the algorithm that made it."""
+        if not is_row_id(article_id):
+            return
         with self._write() as session:
             session.execute(
                 update(_ARTICLES)
@@ -168,6 +175,8 @@ class ArticleMethods(StoreBase):
         A new link takes the article's own added_at, so retagging old articles does not put
         them into the next digest as if they were new.
         """
+        if not is_row_id(article_id):
+            return
         wanted = {s.strip().lower() for s in topic_slugs if s and s.strip()}
         with self._write() as session:
             article = session.get(Article, article_id)

@@ -12,7 +12,7 @@ from storage.convert import chat_view, subscription_view
 from storage.errors import StorageError
 from storage.models import Chat, Subscription, Topic
 from storage.timeutil import as_utc, utc_now
-from storage.validation import check_local_time, check_timezone, one_line
+from storage.validation import check_local_time, check_timezone, is_row_id, one_line
 from storage.views import ChatView, SubscriptionView
 
 MAX_SUMMARY_LENGTH = 10
@@ -169,6 +169,8 @@ class ChatMethods(StoreBase):
         if weekday is not None and not 0 <= weekday <= 6:
             raise StorageError("A weekday is 0 (Monday) to 6 (Sunday).")
         due = as_utc(next_due_at) if next_due_at else None
+        if not is_row_id(topic_id):
+            raise StorageError("There is no such topic.")
         with self._write() as session:
             topic = session.get(Topic, topic_id)
             if topic is None:
@@ -192,6 +194,8 @@ class ChatMethods(StoreBase):
 
     def unsubscribe(self, chat_id: int, topic_id: int) -> bool:
         """Remove the subscription (its delivery history goes with it); False if none."""
+        if not is_row_id(topic_id):
+            return False
         with self._write() as session:
             table = Subscription.__table__
             result = session.execute(
@@ -206,6 +210,8 @@ class ChatMethods(StoreBase):
 
     def get_subscription(self, subscription_id: int) -> SubscriptionView | None:
         """One subscription, or None."""
+        if not is_row_id(subscription_id):
+            return None
         with self._read() as session:
             found = _subscriptions(session, Subscription.id == subscription_id)
             return found[0] if found else None

@@ -13,7 +13,7 @@ from storage.convert import feed_view
 from storage.errors import StorageError
 from storage.models import URL_MAX, Feed, FeedEntry
 from storage.timeutil import as_utc, utc_now
-from storage.validation import clean_text, clean_url, one_line
+from storage.validation import clean_text, clean_url, is_row_id, one_line
 from storage.views import FeedView
 
 
@@ -64,6 +64,8 @@ class FeedMethods(StoreBase):
 
     def get_feed(self, feed_id: int) -> FeedView | None:
         """One feed, or None."""
+        if not is_row_id(feed_id):
+            return None
         with self._read() as session:
             row = session.get(Feed, feed_id)
             return None if row is None else feed_view(row)
@@ -85,6 +87,8 @@ class FeedMethods(StoreBase):
 
     def delete_feed(self, feed_id: int) -> bool:
         """Delete a feed and its seen entries (its articles stay); False when there was none."""
+        if not is_row_id(feed_id):
+            return False
         with self._write() as session:
             table = Feed.__table__
             result = session.execute(delete(table).where(table.c.id == feed_id))

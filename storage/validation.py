@@ -29,6 +29,7 @@ from storage.views import ArticleDraft
 
 MAX_BODY_BYTES = 1_000_000
 MAX_BODY_TEXT = "1 MB"
+ROW_ID_MAX = 2**31 - 1
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -141,6 +142,11 @@ def _published_at(value: object) -> datetime | None:
     except OverflowError:
         # A date at the very edge of the calendar: unusable, so treated as unknown.
         return None
+
+
+def is_row_id(value: object) -> bool:
+    """True for an id that can exist: a positive 32-bit integer (PostgreSQL INTEGER)."""
+    return isinstance(value, int) and 1 <= value <= ROW_ID_MAX
 
 
 def check_slug(slug: str) -> str:

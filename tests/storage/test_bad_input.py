@@ -113,3 +113,18 @@ def test_odd_publication_dates(sqlite_store: Store) -> None:
     edge = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
     article = sqlite_store.add_article(ArticleDraft(title="T", body="B", published_at=edge)).article
     assert article.published_at is None
+
+
+def test_ids_out_of_range_are_simply_absent(store: Store) -> None:
+    huge = 2**63
+    assert store.get_article(huge) is None and store.get_article(-1) is None
+    assert store.delete_article(huge) is False
+    store.set_article_summary(huge, ["x"], "lexrank")
+    store.set_article_topics(huge, ["x"])
+    assert store.get_feed(huge) is None and store.find_feed(str(huge)) is None
+    assert store.delete_feed(huge) is False
+    assert store.get_subscription(huge) is None
+    assert store.unsubscribe(1, huge) is False
+    store.upsert_chat(1)
+    with pytest.raises(StorageError):
+        store.subscribe(1, huge)
