@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 TRACKING_GROUP = 10_000
 
@@ -23,6 +23,11 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def unthrottled() -> AIORateLimiter:
+    """A rate limiter without flood limits (they only slow tests down); 429s still retried."""
+    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
 
 
 def track_processed(application: Application) -> set[int]:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram.ext import AIORateLimiter
 
 from bot.config import Settings
 from bot.telegram.app import build_application
@@ -23,7 +22,12 @@ from storage.store import Store
 from tests.support import fixtures as shared
 from tests.support.bot_api_server import BotApiServer
 from tests.support.chat_driver import ChatDriver
-from tests.support.ptb_runner import running_polling, running_webhook, track_processed
+from tests.support.ptb_runner import (
+    running_polling,
+    running_webhook,
+    track_processed,
+    unthrottled,
+)
 
 ADMIN = shared.ADMIN
 # Shared fixtures, re-exported so pytest finds them in this directory.
@@ -61,11 +65,6 @@ def telegram_settings(bot_api_server: BotApiServer, sqlite_url: str, tmp_path: P
         allow_private_urls=False,
         data_dir=tmp_path / "data",
     )
-
-
-def unthrottled() -> AIORateLimiter:
-    """Telegram's flood limits would only slow the suite down; 429s are still retried."""
-    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
 
 
 @pytest.fixture(scope="session")
