@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from storage import StorageError, Store, open_store
+from storage import ArticleDraft, StorageError, Store, open_store
 from storage.db import create_store_engine, resolve_url
 
 
@@ -82,3 +82,22 @@ def test_concurrent_claims_one_winner(database_url: str) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_concurrent_adds_of_one_article_store_it_once(database_url: str) -> None:
+    stores = [open_store(database_url), Store(database_url)]
+    try:
+        same = ArticleDraft(title="Same story", body="One text sent by many at once.")
+
+        def add(n: int) -> tuple[int, bool]:
+            result = stores[n % 2].add_article(same)
+            return result.article.id, result.created
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            outcomes = list(pool.map(add, range(12)))
+        assert len({article_id for article_id, _ in outcomes}) == 1
+        assert sum(created for _, created in outcomes) == 1
+        assert stores[0].count_articles() == 1
+    finally:
+        for store in stores:
+            store.close()
