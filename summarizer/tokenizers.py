@@ -15,7 +15,12 @@ from summarizer.languages import Language
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_][^\W_]*)*")
 _CJK_RUN = re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF]+")
 _PUNCT_SPLIT = re.compile(r"(?<=[.!?。！？…])[\"'”’»)\]]*\s+|(?<=[。！？])")
-_SHORT_FRAGMENT = 2
+_SHORT_FRAGMENT_CHARS = 5
+# Cyrillic abbreviations the English-trained Punkt model does not know; rarely sentence ends.
+_CYRILLIC_ABBREVIATIONS = frozenset(
+    ("ул", "просп", "пер", "пл", "им", "проф", "акад", "доц", "см", "рис", "стр", "обл", "св",
+     "напр", "ген", "тов", "гос", "вул", "див")
+)
 
 
 @cache
@@ -31,6 +36,7 @@ class OfflineTokenizer:
     def __init__(self, language: Language) -> None:
         self._language = language
         self._punkt_script = language.script in ("latin", "cyrillic")
+        self._abbreviations = _CYRILLIC_ABBREVIATIONS if language.script == "cyrillic" else None
 
     @property
     def language(self) -> str:
@@ -46,7 +52,10 @@ class OfflineTokenizer:
             pieces = _punkt().tokenize(paragraph)
         else:
             pieces = _PUNCT_SPLIT.split(paragraph)
-        return tuple(_merge_fragments([p.strip() for p in pieces if p and p.strip()]))
+        cleaned = [p.strip() for p in pieces if p and p.strip()]
+        if self._abbreviations:
+            cleaned = _merge_abbreviations(cleaned, self._abbreviations)
+        return tuple(_merge_fragments(cleaned))
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
         """Split a sentence into words (letters first; no punctuation or bare numbers)."""
@@ -68,16 +77,39 @@ def _bigrams(run: str) -> list[str]:
 
 
 def _merge_fragments(pieces: list[str]) -> list[str]:
-    """Glue a one- or two-word fragment ("т.е.", "No.") to the sentence after it."""
+    """Glue a one-token fragment ending in a period ("Т.е.", "No.") to the sentence after it."""
     merged: list[str] = []
     carry = ""
     for piece in pieces:
-        text = f"{carry} {piece}".strip() if carry else piece
-        if len(text.split()) <= _SHORT_FRAGMENT and text.endswith(".") and text[-2:-1].isalpha():
-            carry = text
+        if _is_fragment(piece):
+            carry = f"{carry} {piece}".strip()
             continue
-        merged.append(text)
+        merged.append(f"{carry} {piece}".strip() if carry else piece)
         carry = ""
     if carry:
         merged.append(carry)
     return merged
+
+
+def _is_fragment(piece: str) -> bool:
+    if " " in piece or not piece.endswith(".") or not piece[-2:-1].isalpha():
+        return False
+    return "." in piece[:-1] or len(piece) <= _SHORT_FRAGMENT_CHARS
+
+
+def _merge_abbreviations(pieces: list[str], abbreviations: frozenset[str]) -> list[str]:
+    """Glue a piece that ends in a known abbreviation ("ул.") to the piece after it."""
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and _ends_with_abbreviation(merged[-1], abbreviations):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _ends_with_abbreviation(piece: str, abbreviations: frozenset[str]) -> bool:
+    if not piece.endswith("."):
+        return False
+    last = piece[:-1].rsplit(maxsplit=1)[-1].lower() if piece[:-1].strip() else ""
+    return last in abbreviations
