@@ -49,10 +49,7 @@ def summarize(
     text = _prepare(text, notes)
     lang = chosen_language or languages.detect(text)
     if lang.neutral:
-        notes.append(
-            "The language was not recognised; a language-neutral method was used "
-            "(no stemming or stop words)."
-        )
+        notes.append(_neutral_note(lang))
     tokenizer = OfflineTokenizer(lang)
     cleaned = clean(text, title)
     limit = _MAX_SENTENCES.get(name, _MAX_SENTENCES_LINEAR)
@@ -69,6 +66,14 @@ def summarize(
     chosen = _run(name, lang, document, Selection(count, max_chars), notes, cleaned.title)
     result = tuple(_shorten(str(sentence), notes) for sentence in chosen)
     return Summary(sentences=result, language=lang.code, algorithm=name, notes=tuple(notes))
+
+
+def _neutral_note(lang: languages.Language) -> str:
+    if lang.code == languages.NEUTRAL:
+        return ("The language was not recognised; a language-neutral method was used "
+                "(no stemming or stop words).")
+    return (f"No stemmer or stop words for '{lang.code}'; a language-neutral method was used "
+            "(character pairs as words).")
 
 
 def _check_algorithm(algorithm: str | None) -> str:

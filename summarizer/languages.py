@@ -19,12 +19,16 @@ SUPPORTED: dict[str, tuple[str, str]] = {
     "pt": ("portuguese", "latin"),
 }
 NEUTRAL = "und"
+# Languages recognised by script but summarized language-neutrally (no stemmer or stop words).
+CJK_LANGUAGES = ("zh", "ja", "ko")
 _NAMES = {name: code for code, (name, _) in SUPPORTED.items()}
 _ALIASES = {"eng": "en", "rus": "ru", "ukr": "uk", "deu": "de", "ger": "de", "fra": "fr",
             "fre": "fr", "spa": "es", "ita": "it", "por": "pt"}
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_HANGUL = re.compile(r"[\uAC00-\uD7AF]")
+_KANA = re.compile(r"[\u3040-\u30FF]")
 _UKRAINIAN_ONLY = re.compile(r"[іїєґІЇЄҐ]")
 _LETTER = re.compile(r"[^\W\d_]")
 _CJK = re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF]")
@@ -52,6 +56,8 @@ def resolve(language: str) -> Language | None:
     if code in SUPPORTED:
         name, script = SUPPORTED[code]
         return Language(code, name, script)
+    if code in CJK_LANGUAGES:
+        return Language(code, None, "cjk")
     return None
 
 
@@ -84,7 +90,17 @@ def detect(text: str) -> Language:
         return resolve(code) or neutral(script)
     if script == "latin":
         return _detect_latin(text[: _SAMPLE // 2])
+    if script == "cjk":
+        return _detect_cjk(text[:_SAMPLE])
     return neutral(script)
+
+
+def _detect_cjk(sample: str) -> Language:
+    if _HANGUL.search(sample):
+        return Language("ko", None, "cjk")
+    if _KANA.search(sample):
+        return Language("ja", None, "cjk")
+    return Language("zh", None, "cjk")
 
 
 def _detect_latin(sample: str) -> Language:
