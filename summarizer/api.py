@@ -51,7 +51,7 @@ def summarize(
     if lang.neutral:
         notes.append(_neutral_note(lang))
     tokenizer = OfflineTokenizer(lang)
-    cleaned = clean(text, title)
+    cleaned = clean(text, title if isinstance(title, str) else None)
     limit = _MAX_SENTENCES.get(name, _MAX_SENTENCES_LINEAR)
     document, capped = build_document(cleaned, tokenizer, max_sentences=limit)
     if not document.sentences:
@@ -77,6 +77,8 @@ def _neutral_note(lang: languages.Language) -> str:
 
 
 def _check_algorithm(algorithm: str | None) -> str:
+    if algorithm is not None and not isinstance(algorithm, str):
+        raise SummarizerError("The algorithm must be given by name.")
     name = (algorithm or DEFAULT_ALGORITHM).strip().lower()
     if name not in ALGORITHMS:
         raise SummarizerError(
@@ -102,6 +104,8 @@ def _check_counts(sentences: int | None, ratio: float | None) -> None:
 
 
 def _check_language(language: str | None) -> languages.Language | None:
+    if language is not None and not isinstance(language, str):
+        raise SummarizerError("The language must be a code such as 'en' or 'ru'.")
     if language is None or not language.strip() or language.strip().lower() == "auto":
         return None
     resolved = languages.resolve(language)

@@ -123,3 +123,18 @@ def test_bad_options_raise_one_clear_error(
 def test_summary_text_joins_sentences(english_article: str) -> None:
     result = summarize(english_article, sentences=2)
     assert result.text == " ".join(result.sentences)
+
+
+@pytest.mark.parametrize("options", [{"algorithm": 3}, {"language": ["en"]}, {"sentences": "3"},
+                                     {"ratio": "half"}])
+def test_wrongly_typed_options_raise_one_clear_error(
+    english_article: str, options: dict[str, object]
+) -> None:
+    with pytest.raises(SummarizerError):
+        summarize(english_article, **options)  # type: ignore[arg-type]
+
+
+def test_non_text_input_is_one_clear_error() -> None:
+    with pytest.raises(SummarizerError):
+        summarize(None)  # type: ignore[arg-type]
+    assert summarize(b"Bytes are decoded as UTF-8. They work too.").sentences
