@@ -36,6 +36,16 @@ _BOILERPLATE = re.compile(
     )[\s.:|]*$""",
     re.I | re.X,
 )
+# Page furniture that is never part of a story, even when it ends with a period.
+_ALWAYS_BOILERPLATE = re.compile(
+    r"^(?:about\s+(?:the\s+)?author|related\s+(?:articles?|stories|posts|news)"
+    r"|(?:all\s+rights\s+reserved|copyright\b|©).{0,120}|filed\s+under\s*:.{0,200})[\s.:|]*$",
+    re.I,
+)
+# Lines that are at least this long and end like a sentence ("By then it was too late.") are
+# never taken for a byline, share row or credit line.
+_SENTENCE_MIN_WORDS = 3
+_SENTENCE_END = re.compile(r"[^\s.][.!?][\"'”’»)]*$")
 _STAMP = re.compile(
     r"^(?:published|updated|last\s+(?:updated|modified)|posted|опубликовано|обновлено)"
     r"(?:\s+(?:on|at))?\s*:?\s*", re.I
@@ -145,7 +155,11 @@ def is_boilerplate(line: str) -> bool:
         return True
     if len(stripped) > 300 or len(stripped.split()) > _BOILERPLATE_MAX_WORDS:
         return False
-    if _BOILERPLATE.match(stripped) or _BYLINE.match(stripped):
+    if _ALWAYS_BOILERPLATE.match(stripped):
+        return True
+    words = len(stripped.split())
+    reads_as_sentence = words > _SENTENCE_MIN_WORDS and bool(_SENTENCE_END.search(stripped))
+    if not reads_as_sentence and (_BOILERPLATE.match(stripped) or _BYLINE.match(stripped)):
         return True
     stamp = _STAMP.match(stripped)
     if stamp:

@@ -49,11 +49,15 @@ def test_broken_html_does_not_crash() -> None:
 
 def test_boilerplate_lines_are_recognised() -> None:
     for line in ("About Author", "Related Articles", "Share on Facebook", "Facebook Twitter Email",
-                 "By John Smith", "May 12", "16:20 2017", "Published: 12:30 May 5, 2017",
-                 "Read more", "Advertisement", "Image copyright Getty Images"):
+                 "By John Smith", "By . Daily Mail Reporter .", "May 12", "16:20 2017",
+                 "Published: 12:30 May 5, 2017", "Read more", "Advertisement",
+                 "Share this article.", "Image copyright Getty Images",
+                 "Copyright 2024 Example News. All rights reserved."):
         assert is_boilerplate(line), line
-    for line in ("By the end of the year, the economy grew.",
-                 "Published by Penguin, the book is about the war."):
+    for line in ("By the end of the year, the economy grew.", "By then it was too late.",
+                 "Published by Penguin, the book is about the war.",
+                 "Photos released by Reuters showed damaged buildings.",
+                 "Share prices fell 5% on Monday."):
         assert not is_boilerplate(line), line
 
 
