@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import warnings
+from collections.abc import Iterator
 
 from sumy.summarizers._summarizer import AbstractSummarizer
 
@@ -30,6 +32,8 @@ _MAX_SENTENCES = {"lexrank": 400, "textrank": 400, "lsa": 400, "kl": 150, "sumba
 _MAX_SENTENCES_LINEAR = 3000
 _LONG_SENTENCE_CHARS = 2000
 _JUNK_RATIO = 0.05
+# sumy algorithms that warn (RuntimeWarning, UserWarning) on degenerate input.
+_NOISY = frozenset({"lsa", "lexrank", "textrank", "kl", "sumbasic"})
 
 
 def summarize(
@@ -158,16 +162,24 @@ def _run(
     bonus = tuple(w for w in re.findall(r"[^\W\d_]+", (title or "").lower()) if w not in words)
     summarizer: AbstractSummarizer = create(name, stemmer, words, bonus)
     try:
-        if name != "lsa":
-            return tuple(summarizer(document, selection))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # sumy's LSA warns about tiny vocabularies
-            return tuple(summarizer(document, selection))
+        with _quiet() if name in _NOISY else contextlib.nullcontext():
+            chosen = tuple(summarizer(document, selection))
     except Exception as error:  # a stock algorithm failing on odd input must not crash us
-        log.warning("%s failed (%s); falling back to %s", name, error, DEFAULT_ALGORITHM)
-        notes.append(f"The {name} algorithm failed on this text; {DEFAULT_ALGORITHM} was used.")
-        fallback = create(DEFAULT_ALGORITHM, stemmer, words, bonus)
-        return tuple(fallback(document, selection))
+        log.warning("%s failed (%s); falling back to lead", name, error)
+        chosen = ()
+    if not chosen:
+        notes.append(f"The {name} algorithm found nothing to rate here; the first sentences "
+                     "were used.")
+        chosen = tuple(create("lead", stemmer, words)(document, selection))
+    return chosen
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence sumy's warnings on degenerate input (e.g. LSA on a tiny vocabulary)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _shorten(sentence: str, notes: list[str]) -> str:

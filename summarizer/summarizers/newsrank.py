@@ -70,8 +70,9 @@ class NewsRankSummarizer(AbstractSummarizer):
         norms[norms == 0] = 1.0
         centroid = numpy.bincount(ids, weights / norms[rows], minlength=size)
         centroid_norm = float(numpy.sqrt(centroid @ centroid)) or 1.0
-        centrality = numpy.bincount(rows, weights * centroid[ids], minlength=count)
-        centrality /= norms * centroid_norm
+        centrality = numpy.bincount(rows, weights * centroid[ids], minlength=count) / (
+            norms * centroid_norm
+        )
         title_mask = numpy.zeros(size)
         for heading in document.headings[:1]:
             for term in self._term_set(heading.words):

@@ -116,3 +116,9 @@ def test_unpunctuated_lines_skip_boilerplate_and_title() -> None:
             "trees fell on the main road\nschools closed")
     result = summarize(text, sentences=3)
     assert set(result.sentences) == {"trees fell on the main road", "schools closed"}
+
+
+@pytest.mark.parametrize("algorithm", ["lsa", "lexrank", "kl", "newsrank"])
+def test_text_of_stop_words_only_still_gives_a_sentence(algorithm: str) -> None:
+    result = summarize("«Да», — сказал он.", algorithm=algorithm, sentences=1)
+    assert result.sentences == ("«Да», — сказал он.",)
