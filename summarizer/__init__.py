@@ -4,8 +4,8 @@ A pure library: text in, sentences out. It imports nothing from the rest of news
 """
 
 from summarizer.api import summarize
-from summarizer.cleaning import html_to_text
 from summarizer.digest import Digest, DigestArticle, DigestGroup, DigestSentence, build_digest
+from summarizer.markup import html_to_text
 from summarizer.summarizers import ALGORITHMS, DEFAULT_ALGORITHM
 from summarizer.types import SummarizerError, Summary
 

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from sumy.summarizers._summarizer import AbstractSummarizer
 
 from summarizer import languages
-from summarizer.cleaning import clean, html_to_text, junk_ratio, looks_like_html, normalize_text
+from summarizer.cleaning import clean, junk_ratio, normalize_text
 from summarizer.document import build_document, lines_as_document
+from summarizer.markup import html_to_text, looks_like_html
 from summarizer.selection import Selection
 from summarizer.stemmers import stemmer_for
 from summarizer.stopwords import stop_words

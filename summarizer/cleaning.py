@@ -1,4 +1,4 @@
-"""Input cleaning: HTML to text, and sorting lines into story text, headings and boilerplate.
+"""Input cleaning: sorting lines into story text, headings and boilerplate.
 
 Boilerplate (bylines, "About Author", "Related Articles", share buttons, datelines, repeated
 headlines) is dropped or kept only as a heading, so it can never become a summary sentence.
@@ -6,19 +6,9 @@ headlines) is dropped or kept only as a heading, so it can never become a summar
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-
-_HTML_HINT = re.compile(r"<(?:!doctype|html|body|p|div|br|article|span|h[1-6]|a\s)[\s>/]", re.I)
-_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "nav",
-              "footer", "aside", "button", "select", "head")
-_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
-               "article", "header", "blockquote", "pre", "ul", "ol", "table", "figure",
-               "figcaption", "dd", "dt", "hr", "main")
-_TAG = re.compile(r"<[^>]*>")
-_SCRIPTISH = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
 
 _BOILERPLATE = re.compile(
     r"""^(?:
@@ -77,55 +67,6 @@ class CleanText:
 
     title: str | None
     blocks: list[tuple[str, str]] = field(default_factory=list)
-    dropped: int = 0
-
-    def has_story(self) -> bool:
-        """Whether any paragraph or bullet is left."""
-        return any(kind != "heading" for kind, _ in self.blocks)
-
-
-def looks_like_html(text: str) -> bool:
-    """Whether the text is (probably) HTML markup rather than plain text."""
-    return bool(_HTML_HINT.search(text[:5000]))
-
-
-def html_to_text(html: str) -> str:
-    """Reduce an HTML page to plain text, one paragraph per block, scripts and navigation gone."""
-    if not html or not html.strip():
-        return ""
-    try:
-        return _lxml_text(html)
-    except Exception:  # malformed markup of any kind: fall back to a regex strip
-        return _regex_text(html)
-
-
-def _lxml_text(html: str) -> str:
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    root = lxml_html.document_fromstring(html.encode("utf-8", "replace"))
-    for element in [*root.iter(*_DROP_TAGS), *root.iter(etree.Comment)]:
-        if element.getparent() is not None:
-            element.drop_tree()
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n\n" + (element.tail or "")
-        if element.tag in ("br", "hr"):
-            continue
-        element.text = "\n\n" + (element.text or "")
-    text = root.text_content()
-    return _tidy(text)
-
-
-def _regex_text(html: str) -> str:
-    text = _SCRIPTISH.sub(" ", html)
-    text = re.sub(r"<(?:/?(?:p|div|li|h[1-6]|tr|section|article|blockquote)|br)\b[^>]*>", "\n\n",
-                  text, flags=re.I)
-    return _tidy(html_lib.unescape(_TAG.sub(" ", text)))
-
-
-def _tidy(text: str) -> str:
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def junk_ratio(text: str) -> float:
@@ -194,7 +135,6 @@ def clean(text: str, title: str | None = None) -> CleanText:
             continue
         if is_boilerplate(line) or (len(line) < _KEYED_LINE and line_key(line) in seen_headings):
             flush()
-            result.dropped += 1
             continue
         bullet = _BULLET.match(line)
         if bullet:
