@@ -17,6 +17,7 @@ from bot.core.render import telegram_length, text_html
 from bot.core.types import Message, Span, Text, bold, italic, link, plain
 from storage.store import Store
 from storage.views import ArticleView, SubscriptionView, TopicView
+from summarizer import DigestArticle, DigestGroup, build_digest
 
 MAX_ITEMS = 10
 SENTENCES_PER_ITEM = 3
@@ -68,9 +69,7 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _digest_articles(articles: Sequence[ArticleView]) -> list[object]:
-    from summarizer import DigestArticle
-
+def _digest_articles(articles: Sequence[ArticleView]) -> list[DigestArticle]:
     return [
         DigestArticle(
             id=article.id,
@@ -83,17 +82,17 @@ def _digest_articles(articles: Sequence[ArticleView]) -> list[object]:
     ]
 
 
-def _item(group: object, by_id: dict[int, ArticleView]) -> Text:
-    lead = group.lead  # type: ignore[attr-defined]
+def _item(group: DigestGroup, by_id: dict[int, ArticleView]) -> Text:
+    lead = group.lead
     title = _clip(lead.title or "Untitled", 300)
     spans: list[Span | str | Text] = [link(title, lead.url) if lead.url else bold(title)]
     if lead.source:
         spans.append(plain(f" — {_clip(lead.source, 80)}"))
     spans.append(plain(f" · #{lead.id}"))
-    sentences = [sentence.text for sentence in group.sentences]  # type: ignore[attr-defined]
+    sentences = [sentence.text for sentence in group.sentences]
     if sentences:
         spans.append(plain("\n" + _clip(" ".join(sentences), _ITEM_LIMIT)))
-    others = [by_id[i] for i in group.article_ids if i != lead.id and i in by_id]  # type: ignore[attr-defined]
+    others = [by_id[i] for i in group.article_ids if i != lead.id and i in by_id]
     if others:
         spans.append(italic("\nAlso: "))
         for index, other in enumerate(others[:3]):
@@ -132,8 +131,6 @@ def build_messages(
     topic: TopicView, articles: Sequence[ArticleView], total: int, *, max_items: int = MAX_ITEMS
 ) -> tuple[Message, ...]:
     """The digest messages for these articles (newest first); ``total`` counts all in the window."""
-    from summarizer import build_digest
-
     digest = build_digest(
         _digest_articles(articles), max_items=max_items, sentences_per_item=SENTENCES_PER_ITEM
     )
