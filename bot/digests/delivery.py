@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.core.types import Message
 from bot.digests.compose import ComposedDigest, DigestComposer, window_start
@@ -26,6 +26,7 @@ from storage.views import ChatView, DeliveryView, SubscriptionView
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 DUE_BATCH = 1000
@@ -261,7 +262,7 @@ class DeliveryEngine:
         """Re-plan a chat's upcoming digests (its time zone changed, say)."""
         return await self._call(plan_chat, self.store, chat_id, self.clock())
 
-    async def _call(self, fn: Callable[..., object], /, *args: object, **kwargs: object):
+    async def _call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         return await asyncio.to_thread(fn, *args, **kwargs)
 
     async def _pool(self, jobs: list[Callable[[], Awaitable[None]]]) -> None:
