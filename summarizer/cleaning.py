@@ -35,7 +35,10 @@ _ALWAYS_BOILERPLATE = re.compile(
 # Lines that are at least this long and end like a sentence ("By then it was too late.") are
 # never taken for a byline, share row or credit line.
 _SENTENCE_MIN_WORDS = 3
-_SENTENCE_END = re.compile(r"[^\s.][.!?][\"'”’»)]*$")
+_SENTENCE_END = re.compile(r"[^\s.] ?[.!?][\"'”’»)]*$")
+_PTB_BYLINE = re.compile(r"^by\s+\.\s+[^\W\d_][\w'’ -]{1,60}?\s*\.?$", re.I)
+_LONE_PUNCTUATION = re.compile(r"(?<!\S)[.|:;]+(?!\S)")
+_ALNUM = re.compile(r"[^\W_]")
 _STAMP = re.compile(
     r"^(?:published|updated|last\s+(?:updated|modified)|posted|опубликовано|обновлено)"
     r"(?:\s+(?:on|at))?\s*:?\s*", re.I
@@ -92,20 +95,23 @@ def line_key(line: str) -> str:
 def is_boilerplate(line: str) -> bool:
     """Whether a line is page furniture (byline, share row, dateline, 'Related Articles' ...)."""
     stripped = line.strip().strip("|•·-–— ")
-    if not stripped:
+    if not _ALNUM.search(stripped):
         return True
     if len(stripped) > 300 or len(stripped.split()) > _BOILERPLATE_MAX_WORDS:
         return False
-    if _ALWAYS_BOILERPLATE.match(stripped):
+    reads_as_sentence = (
+        len(stripped.split()) > _SENTENCE_MIN_WORDS and bool(_SENTENCE_END.search(stripped))
+    )
+    # PTB-tokenized news ("by . daily mail reporter . published : .") has bare punctuation tokens
+    bare = " ".join(_LONE_PUNCTUATION.sub(" ", stripped).split())
+    if _ALWAYS_BOILERPLATE.match(bare) or _PTB_BYLINE.match(stripped):
         return True
-    words = len(stripped.split())
-    reads_as_sentence = words > _SENTENCE_MIN_WORDS and bool(_SENTENCE_END.search(stripped))
-    if not reads_as_sentence and (_BOILERPLATE.match(stripped) or _BYLINE.match(stripped)):
+    if not reads_as_sentence and (_BOILERPLATE.match(bare) or _BYLINE.match(bare)):
         return True
-    stamp = _STAMP.match(stripped)
+    stamp = _STAMP.match(bare)
     if stamp:
-        stripped = stripped[stamp.end():].strip(" |") or "0"
-    tokens = re.findall(r"[^\s,|/]+|[,|/]", stripped)
+        bare = bare[stamp.end():].strip(" |") or "0"
+    tokens = re.findall(r"[^\s,|/]+|[,|/]", bare)
     return bool(tokens) and all(_DATE_TOKEN.match(token) for token in tokens)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 
-from summarizer.cleaning import CleanText, line_key
+from summarizer.cleaning import CleanText, is_boilerplate, line_key
 from summarizer.tokenizers import OfflineTokenizer
 
 
@@ -34,7 +34,8 @@ def build_document(
             is_title = bool(title_key) and len(text) < 2 * len(title_key) + 20 and (
                 line_key(text) == title_key
             )
-            sentences.append(Sentence(text, tokenizer, is_heading=is_title))
+            furniture = is_title or is_boilerplate(text)
+            sentences.append(Sentence(text, tokenizer, is_heading=furniture))
         count += len(texts)
         capped = capped or count > max_sentences
         paragraphs.append(Paragraph(sentences))

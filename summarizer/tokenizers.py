@@ -16,6 +16,7 @@ _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_][^\W_]*)*")
 _CJK_RUN = re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF]+")
 _PUNCT_SPLIT = re.compile(r"(?<=[.!?。！？…])[\"'”’»)\]]*\s+|(?<=[。！？])")
 _SHORT_FRAGMENT_CHARS = 5
+_TOKEN_AND_PERIOD = re.compile(r"^\S{1,3} \.$")  # PTB "by ." or "| ." before a byline
 # Cyrillic abbreviations the English-trained Punkt model does not know; rarely sentence ends.
 _CYRILLIC_ABBREVIATIONS = frozenset(
     ("ул", "просп", "пер", "пл", "им", "проф", "акад", "доц", "см", "рис", "стр", "обл", "св",
@@ -92,6 +93,8 @@ def _merge_fragments(pieces: list[str]) -> list[str]:
 
 
 def _is_fragment(piece: str) -> bool:
+    if _TOKEN_AND_PERIOD.match(piece):
+        return True
     if " " in piece or not piece.endswith(".") or not piece[-2:-1].isalpha():
         return False
     return "." in piece[:-1] or len(piece) <= _SHORT_FRAGMENT_CHARS

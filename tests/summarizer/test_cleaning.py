@@ -96,3 +96,13 @@ def test_cnn_style_dateline_is_removed() -> None:
             "The vote was close. Both parties claimed a partial victory after the vote.")
     result = summarize(text, sentences=1)
     assert result.sentences[0].startswith("The Senate passed")
+
+
+def test_ptb_daily_mail_header_never_becomes_a_sentence() -> None:
+    header = ("by . daily mail reporter . published : . 14:04 est , 4 december 2013 . | . "
+              "updated : . 14:04 est , 4 december 2013 . ")
+    story = ("a man who stole a police car was arrested on tuesday after a chase through the "
+             "city . police said he was drunk . the car was found undamaged .")
+    result = summarize(header + story)
+    assert len(result.sentences) == 3
+    assert all(sentence in story for sentence in result.sentences)
