@@ -29,7 +29,8 @@ _BOILERPLATE = re.compile(
 # Page furniture that is never part of a story, even when it ends with a period.
 _ALWAYS_BOILERPLATE = re.compile(
     r"^(?:about\s+(?:the\s+)?author|related\s+(?:articles?|stories|posts|news)"
-    r"|(?:all\s+rights\s+reserved|copyright\b|©).{0,120}|filed\s+under\s*:.{0,200})[\s.:|]*$",
+    r"|(?:all\s+rights\s+reserved|copyright\b|©).{0,120}|filed\s+under\s*:.{0,200}"
+    r"|scroll\s+down\s+for\s+(?:video|more)|daily\s+mail\s+reporter)[\s.:|]*$",
     re.I,
 )
 # Lines that are at least this long and end like a sentence ("By then it was too late.") are
@@ -44,13 +45,18 @@ _STAMP = re.compile(
     r"(?:\s+(?:on|at))?\s*:?\s*", re.I
 )
 _BOILERPLATE_MAX_WORDS = 12
+_STAMP_MAX_WORDS = 30
 _BYLINE = re.compile(
     r"^(?:by|written\s+by|reporting\s+by|автор|текст)\s*[.:]?\s+[^\W\d_][\w.'’ -]{1,60}$", re.I
 )
 _MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
            r"june|july|august|september|october|november|december|monday|tuesday|wednesday|"
            r"thursday|friday|saturday|sunday|gmt|utc|bst|edt|est|pst|am|pm|a\.m|p\.m|мск")
-_DATE_TOKEN = re.compile(rf"^(?:\d[\d:./-]*|(?:{_MONTHS})\.?|[,|/–—-])$", re.I)
+_DATE_TOKEN = re.compile(
+    rf"^(?:\d[\d:./-]*|\d{{1,2}}(?:st|nd|rd|th)|(?:{_MONTHS})\.?|on|at"
+    r"|(?:published|updated|posted):?|[,|/–—:-])$",
+    re.I,
+)
 _LEAD_DATELINE = re.compile(
     r"^(?:[^\W\d_][\w .,'’-]{0,40}\s*)?\(\s*(?:CNN|Reuters|AP|AFP|UPI|Bloomberg)\s*\)"
     r"\s*(?:--|—|–|-|:)?\s*",
@@ -97,7 +103,7 @@ def is_boilerplate(line: str) -> bool:
     stripped = line.strip().strip("|•·-–— ")
     if not _ALNUM.search(stripped):
         return True
-    if len(stripped) > 300 or len(stripped.split()) > _BOILERPLATE_MAX_WORDS:
+    if len(stripped) > 300 or len(stripped.split()) > _STAMP_MAX_WORDS:
         return False
     reads_as_sentence = (
         len(stripped.split()) > _SENTENCE_MIN_WORDS and bool(_SENTENCE_END.search(stripped))
@@ -106,7 +112,8 @@ def is_boilerplate(line: str) -> bool:
     bare = " ".join(_LONE_PUNCTUATION.sub(" ", stripped).split())
     if _ALWAYS_BOILERPLATE.match(bare) or _PTB_BYLINE.match(stripped):
         return True
-    if not reads_as_sentence and (_BOILERPLATE.match(bare) or _BYLINE.match(bare)):
+    short = len(bare.split()) <= _BOILERPLATE_MAX_WORDS
+    if short and not reads_as_sentence and (_BOILERPLATE.match(bare) or _BYLINE.match(bare)):
         return True
     stamp = _STAMP.match(bare)
     if stamp:

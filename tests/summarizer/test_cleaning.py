@@ -52,7 +52,9 @@ def test_boilerplate_lines_are_recognised() -> None:
                  "By John Smith", "By . Daily Mail Reporter .", "May 12", "16:20 2017",
                  "Published: 12:30 May 5, 2017", "Read more", "Advertisement",
                  "Share this article.", "Image copyright Getty Images",
-                 "Copyright 2024 Example News. All rights reserved."):
+                 "Copyright 2024 Example News. All rights reserved.", "scroll down for video .",
+                 "PUBLISHED: 12:27 EST, 3 March 2014 | UPDATED: 14:04 EST, 3 March 2014",
+                 "last updated at 11:30 PM on 3rd March 2014 ."):
         assert is_boilerplate(line), line
     for line in ("By the end of the year, the economy grew.", "By then it was too late.",
                  "Published by Penguin, the book is about the war.",
