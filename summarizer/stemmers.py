@@ -5,6 +5,7 @@ Neither needs downloaded data. PyStemmer is only faster: both run the Snowball a
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import cache, lru_cache
 
@@ -35,7 +36,16 @@ def _pystemmer(language_name: str) -> Callable[[str], str] | None:
         return None
     if language_name not in pystemmer.algorithms():
         return None
-    return pystemmer.Stemmer(language_name).stemWord  # type: ignore[no-any-return]
+    local = threading.local()
+
+    def stem(word: str) -> str:
+        # PyStemmer objects are not thread-safe: one per thread (the bot summarizes in threads).
+        stemmer = getattr(local, "stemmer", None)
+        if stemmer is None:
+            stemmer = local.stemmer = pystemmer.Stemmer(language_name)
+        return stemmer.stemWord(word)  # type: ignore[no-any-return]
+
+    return stem
 
 
 def clear_stem_caches() -> None:
