@@ -32,6 +32,7 @@ MAX_HTML_CHARS = 3_000_000
 _MAX_SENTENCES = {"lexrank": 400, "textrank": 400, "lsa": 400, "kl": 150, "sumbasic": 400}
 _MAX_SENTENCES_LINEAR = 3000
 _LONG_SENTENCE_CHARS = 2000
+_SLACK_CHARS = 150  # "about 600 characters": a 700-character sentence is kept whole
 _JUNK_RATIO = 0.05
 # sumy algorithms that warn (RuntimeWarning, UserWarning) on degenerate input.
 _NOISY = frozenset({"lsa", "lexrank", "textrank", "kl", "sumbasic"})
@@ -69,7 +70,8 @@ def summarize(
         raise SummarizerError("There is no text to summarize.")
     count, max_chars = _budget(sentences, ratio, len(document.sentences))
     chosen = _run(name, lang, document, Selection(count, max_chars), notes, cleaned.title)
-    result = tuple(_shorten(str(sentence), notes) for sentence in chosen)
+    limit_chars = _LONG_SENTENCE_CHARS if max_chars is None else max_chars
+    result = tuple(_shorten(str(sentence), limit_chars, notes) for sentence in chosen)
     return Summary(sentences=result, language=lang.code, algorithm=name, notes=tuple(notes))
 
 
@@ -183,10 +185,11 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-def _shorten(sentence: str, notes: list[str]) -> str:
-    if len(sentence) <= _LONG_SENTENCE_CHARS:
+def _shorten(sentence: str, limit: int, notes: list[str]) -> str:
+    """Cut a sentence longer than the limit at a word boundary, with an ellipsis and a note."""
+    if len(sentence) <= limit + _SLACK_CHARS:
         return sentence
     note = "A very long sentence was shortened."
     if note not in notes:
         notes.append(note)
-    return sentence[:_LONG_SENTENCE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"

@@ -122,3 +122,9 @@ def test_unpunctuated_lines_skip_boilerplate_and_title() -> None:
 def test_text_of_stop_words_only_still_gives_a_sentence(algorithm: str) -> None:
     result = summarize("«Да», — сказал он.", algorithm=algorithm, sentences=1)
     assert result.sentences == ("«Да», — сказал он.",)
+
+
+def test_default_summary_of_one_huge_sentence_keeps_to_the_budget() -> None:
+    result = summarize("word " * 3000)
+    assert len(result.sentences[0]) <= 610
+    assert result.sentences[0].endswith("…")
