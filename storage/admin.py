@@ -60,7 +60,7 @@ class AdminMethods(StoreBase):
             ]
 
     def stats(self, now: datetime | None = None) -> Stats:
-        """Counts of articles, topics, chats, active subscriptions, recent digests, feeds."""
+        """Counts for admins: unblocked chats, their active subscriptions, last-day digests."""
         since = as_utc(now or utc_now()) - timedelta(days=1)
 
         def count(*what: object) -> object:
@@ -70,7 +70,12 @@ class AdminMethods(StoreBase):
             count(Article),
             count(Topic),
             select(func.count()).where(Chat.blocked_at.is_(None)).scalar_subquery(),
-            select(func.count()).where(Subscription.active.is_(True)).scalar_subquery(),
+            select(func.count())
+            .where(
+                Subscription.active.is_(True),
+                Subscription.chat_id.in_(select(Chat.id).where(Chat.blocked_at.is_(None))),
+            )
+            .scalar_subquery(),
             select(func.count())
             .where(Delivery.status == "sent", Delivery.sent_at >= since)
             .scalar_subquery(),

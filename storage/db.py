@@ -1,4 +1,15 @@
-"""Engine creation: URL resolution, SQLite pragmas and write locking, PostgreSQL pool settings."""
+"""Engine creation: URL resolution, SQLite pragmas and write locking, PostgreSQL pool settings.
+
+SQLite: the data directory is created; every connection runs in WAL mode with foreign keys on,
+a 15 s busy timeout and synchronous=NORMAL. Write sessions begin with BEGIN IMMEDIATE so that
+concurrent writers (threads or processes) queue on the lock instead of failing.
+``sqlite://`` (in memory) shares one connection per Store, for demos and tests.
+
+PostgreSQL: ``postgresql://``, ``postgres://`` and ``postgresql+psycopg://`` are all served by
+psycopg 3. Pool settings come from the URL's query and are removed before it reaches the
+driver: ``pool_size``, ``max_overflow``, ``pool_timeout``, ``pool_recycle`` (whole numbers)
+and ``pool_pre_ping`` (default on), e.g. ``postgresql://bot@db/newsbot?pool_size=10``.
+"""
 
 from __future__ import annotations
 
