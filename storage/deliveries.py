@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from storage.base import StoreBase
 from storage.convert import delivery_view
@@ -36,7 +37,10 @@ class DeliveryMethods(StoreBase):
         window_start: datetime,
         window_end: datetime,
     ) -> DeliveryView | None:
-        """Insert the (subscription, period) row; None when another worker already has it."""
+        """Insert the (subscription, period) row; None when another worker already has it.
+
+        None too when the subscription is gone (unsubscribed since it was found due).
+        """
         dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         statement = (
             dialect_insert(Delivery)
@@ -55,9 +59,12 @@ class DeliveryMethods(StoreBase):
             .on_conflict_do_nothing(index_elements=["subscription_id", "period"])
             .returning(Delivery)
         )
-        with self._write() as session:
-            row = session.scalars(statement).first()
-            return None if row is None else delivery_view(row)
+        try:
+            with self._write() as session:
+                row = session.scalars(statement).first()
+                return None if row is None else delivery_view(row)
+        except IntegrityError:
+            return None
 
     def claim_stale_deliveries(self, worker: str, older_than: datetime) -> list[DeliveryView]:
         """Take over 'claimed' rows left by a crashed worker (SKIP LOCKED on PostgreSQL)."""

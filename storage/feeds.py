@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from storage.base import StoreBase
 from storage.convert import feed_view
@@ -144,12 +145,18 @@ class FeedMethods(StoreBase):
             return bool(found)
 
     def remember_feed_entry(self, feed_id: int, guid: str, article_id: int | None) -> None:
-        """Remember an entry as seen (again is harmless)."""
+        """Remember an entry as seen (again is harmless; a feed deleted meanwhile is ignored)."""
         dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        statement = (
-            dialect_insert(FeedEntry)
-            .values(feed_id=feed_id, guid=_guid_key(guid), article_id=article_id, seen_at=utc_now())
-            .on_conflict_do_nothing(index_elements=["feed_id", "guid"])
-        )
-        with self._write() as session:
-            session.execute(statement)
+        for linked in (article_id, None):
+            statement = (
+                dialect_insert(FeedEntry)
+                .values(feed_id=feed_id, guid=_guid_key(guid), article_id=linked, seen_at=utc_now())
+                .on_conflict_do_nothing(index_elements=["feed_id", "guid"])
+            )
+            try:
+                with self._write() as session:
+                    session.execute(statement)
+                return
+            except IntegrityError:
+                # The article (or the feed) was deleted meanwhile: remember the GUID alone.
+                continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -79,6 +79,9 @@ def test_due_and_blocking_pauses(store: Store) -> None:
     store.subscribe(2, topic.id, next_due_at=NOW + timedelta(minutes=1))
     unscheduled, _ = store.subscribe(3, topic.id)
     assert [s.id for s in store.subscriptions_due(NOW)] == [due.id]
+    moscow = timezone(timedelta(hours=3))
+    assert [s.id for s in store.subscriptions_due(NOW.astimezone(moscow))] == [due.id]
+    assert store.subscriptions_due(NOW.replace(tzinfo=None) - timedelta(minutes=2)) == []
     assert len(store.active_subscriptions()) == 3
     store.set_chat_blocked(1, True)
     assert store.get_chat(1).blocked_at is not None

@@ -31,6 +31,10 @@ def test_claim_is_unique_per_period(store: Store) -> None:
     assert again is None
     other = store.claim_delivery(sub_id, "2026-05-02", worker="b", window_start=END, window_end=END)
     assert other is not None and other.id != claim.id
+    gone = store.claim_delivery(
+        999_999, "2026-05-01", worker="a", window_start=START, window_end=END
+    )
+    assert gone is None
 
 
 def test_mark_sent_sets_last_digest(store: Store) -> None:
@@ -102,9 +106,13 @@ def test_feeds(store: Store) -> None:
     store.remember_feed_entry(feed.id, long_guid, article_id)
     store.remember_feed_entry(feed.id, long_guid, article_id)
     assert store.seen_feed_entry(feed.id, long_guid)
+    store.remember_feed_entry(feed.id, "deleted-article", 999_999)
+    assert store.seen_feed_entry(feed.id, "deleted-article")
     assert store.delete_feed(feed.id) is True and store.delete_feed(feed.id) is False
     assert store.get_article(article_id) is not None
     assert store.add_article(draft(2, feed_id=feed.id)).created
+    store.remember_feed_entry(feed.id, "feed-gone", None)
+    assert not store.seen_feed_entry(feed.id, "feed-gone")
 
 
 def test_audit_and_stats(store: Store) -> None:
