@@ -52,6 +52,12 @@ _BYLINE = re.compile(
 _MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
            r"june|july|august|september|october|november|december|monday|tuesday|wednesday|"
            r"thursday|friday|saturday|sunday|gmt|utc|bst|edt|est|pst|am|pm|a\.m|p\.m|мск")
+# How the only kinds of furniture longer than _BOILERPLATE_MAX_WORDS words begin.
+_LONG_FURNITURE_START = re.compile(
+    r"^(?:\d|published|updated|last|posted|опубликовано|обновлено|copyright|©|all\s+rights"
+    rf"|filed|(?:{_MONTHS})\b)",
+    re.I,
+)
 _DATE_TOKEN = re.compile(
     rf"^(?:\d[\d:./-]*|\d{{1,2}}(?:st|nd|rd|th)|(?:{_MONTHS})\.?|on|at"
     r"|(?:published|updated|posted):?|[,|/–—:-])$",
@@ -103,7 +109,10 @@ def is_boilerplate(line: str) -> bool:
     stripped = line.strip().strip("|•·-–— ")
     if not _ALNUM.search(stripped):
         return True
-    if len(stripped) > 300 or len(stripped.split()) > _STAMP_MAX_WORDS:
+    count = len(stripped.split())
+    if count > _BOILERPLATE_MAX_WORDS and not _LONG_FURNITURE_START.match(stripped):
+        return False  # the common case, a sentence of the story: decided cheaply
+    if len(stripped) > 300 or count > _STAMP_MAX_WORDS:
         return False
     reads_as_sentence = (
         len(stripped.split()) > _SENTENCE_MIN_WORDS and bool(_SENTENCE_END.search(stripped))
