@@ -24,6 +24,7 @@ def _subscriptions(
     query = (
         select(Subscription, Topic)
         .join(Topic, Topic.id == Subscription.topic_id)
+        .join(Chat, Chat.id == Subscription.chat_id)
         .where(*conditions)  # type: ignore[arg-type]
         .order_by(Subscription.next_due_at, Subscription.id)
     )
@@ -34,7 +35,7 @@ def _subscriptions(
 
 _UNBLOCKED_ACTIVE = (
     Subscription.active.is_(True),
-    Subscription.chat_id.in_(select(Chat.id).where(Chat.blocked_at.is_(None))),
+    Chat.blocked_at.is_(None),
 )
 
 
