@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage import StorageError, Store
+from storage import StorageError, Store, open_store
 from tests.storage.conftest import draft
 
 START = datetime(2026, 5, 1, tzinfo=UTC)
@@ -133,3 +133,19 @@ def test_audit_and_stats(store: Store) -> None:
     assert stats.deliveries_last_day == 1 and stats.feeds == 1
     assert stats.extra["blocked_chats"] == 1
     assert store.stats(datetime.now(UTC) + timedelta(days=2)).deliveries_last_day == 0
+
+
+def test_stale_claim_locked_elsewhere_is_skipped_on_postgres(postgres_url: str) -> None:
+    import psycopg
+
+    store = open_store(postgres_url)
+    try:
+        sub_id = _subscription(store)
+        stale = store.claim_delivery(sub_id, "p", worker="dead", window_start=START, window_end=END)
+        future = datetime.now(UTC) + timedelta(minutes=1)
+        with psycopg.connect(postgres_url) as other:
+            other.execute("SELECT id FROM deliveries WHERE id = %s FOR UPDATE", (stale.id,))
+            assert store.claim_stale_deliveries("alive", future) == []
+        assert [d.id for d in store.claim_stale_deliveries("alive", future)] == [stale.id]
+    finally:
+        store.close()
