@@ -64,7 +64,13 @@ def _sqlite_engine(url: URL) -> Engine:
     if is_memory_sqlite(url):
         options["poolclass"] = StaticPool
     else:
-        Path(url.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+        directory = Path(url.database or "").expanduser().parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageError(
+                f"Cannot create the data directory {directory}: {error.strerror}."
+            ) from None
     engine = create_engine(url, **options)
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "begin", _on_begin)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -101,3 +102,10 @@ def test_concurrent_adds_of_one_article_store_it_once(database_url: str) -> None
     finally:
         for store in stores:
             store.close()
+
+
+def test_uncreatable_data_directory_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StorageError, match="Cannot create the data directory"):
+        Store(f"sqlite:///{blocker / 'data' / 'newsbot.db'}")
