@@ -46,3 +46,15 @@ def test_db_upgrade_then_check_creates_the_default_sqlite_file(tmp_path: Path) -
     check = run_newsbot("db", "check", env=env, cwd=tmp_path)
     assert check.returncode == 0, check.stderr
     assert "0 articles" in check.stdout
+
+
+def test_bad_pool_option_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_newsbot(
+        "db",
+        "check",
+        env={"DATABASE_URL": "postgresql://postgres@127.0.0.1/test?pool_size=x"},
+        cwd=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
