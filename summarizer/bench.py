@@ -188,6 +188,8 @@ def print_table(title: str, results: dict[str, Scores], with_all: bool) -> None:
 
 def long_article_timing(items: list[Item], words: int = 5000, runs: int = 7) -> None:
     """Time the default on one article of about `words` words made of the evaluation bodies."""
+    if not items:
+        return
     parts: list[str] = []
     count = 0
     for item in itertools.islice(itertools.cycle(items), 10 * words):
@@ -226,7 +228,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     all_items: list[Item] = []
     for key in chosen:
         folder, loader, title, with_all = sets[key]
-        items = list(loader(args.data / folder))[: args.limit]
+        try:
+            items = list(loader(args.data / folder))[: args.limit]
+        except (OSError, ValueError, KeyError) as error:
+            print(f"bench: cannot read {folder}: {error}", file=sys.stderr)
+            return 1
+        if not items:
+            print(f"\n### {title}: no articles")
+            continue
         all_items.extend(items)
         print_table(f"{title}: {len(items)} articles", evaluate(items, METHODS), with_all)
     long_article_timing(all_items)
