@@ -2,6 +2,9 @@
 
 /summary of a URL answers from the stored article with that URL; an unknown URL is fetched and
 stored only when an admin asks (the same as /add <url>), anyone else is told to ask an admin.
+Plain text in a private chat: a "Summarize this" button cannot carry the text (callback_data
+holds 64 bytes), so a text long enough to summarize is summarized at once, with a hint; a short
+one gets a pointer to /help. In groups, plain text is chatter and is ignored.
 """
 
 from __future__ import annotations
