@@ -226,22 +226,17 @@ def load_sample_articles(store: Store, ingestor: Ingestor, path: Path = SAMPLE_A
     return added
 
 
-def _start_digests(store: Store, chat: ConsoleChat) -> object | None:
-    try:
-        from bot.digests.console import start_console_digests
-    except ImportError:
-        return None
-    return start_console_digests(store, CONSOLE_CHAT_ID, write=chat.write)
-
-
 async def _serve(settings: Settings, demo: bool, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.digests.console import start_console_digests
     from ingest.defaults import ensure_default_topics
+    from ingest.feeds import start_feed_polling
     from ingest.pipeline import Ingestor
     from storage import open_store
 
     store = await asyncio.to_thread(open_store, settings.database_url)
     ingestor = Ingestor(store, allow_private_urls=settings.allow_private_urls)
     digests = None
+    feeds = start_feed_polling(store, allow_private_urls=settings.allow_private_urls)
     try:
         await asyncio.to_thread(ensure_default_topics, store)
         if demo:
@@ -250,15 +245,15 @@ async def _serve(settings: Settings, demo: bool, stdin: TextIO, stdout: TextIO) 
                 stdout.write(f"Loaded {added} sample articles.\n")
         core = Core(store, settings, ingestor, bot_username="newsbot")
         chat = ConsoleChat(core, stdin, stdout)
-        digests = _start_digests(store, chat)
-        if digests is not None:
-            core.ctx.on_subscriptions_changed = getattr(digests, "poke", None)
+        digests = start_console_digests(store, CONSOLE_CHAT_ID, write=chat.write)
+        core.ctx.on_subscriptions_changed = digests.poke
         status = await chat.run()
         await core.close()
         return status
     finally:
         if digests is not None:
-            digests.stop()  # type: ignore[attr-defined]
+            digests.stop()
+        feeds.stop()
         ingestor.close()
         store.close()
 
