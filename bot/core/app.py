@@ -1,6 +1,6 @@
 """The core: dispatches a Request to its command handler and always returns a safe Reply.
 
-Every module of ``bot.core.commands`` is imported here (the one place commands are wired);
+The command modules of ``bot.core.commands`` are imported here (the one place they are wired);
 handlers never see transport details and never leak a traceback, SQL or a token to a chat.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import importlib
 import logging
-import pkgutil
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -18,6 +17,10 @@ from bot.config import Settings
 from bot.core import registry
 from bot.core.context import Context, SubscriptionsHook, utc_now
 from bot.core.types import CommandInfo, Reply, Request, Text, bold
+from ingest.pipeline import IngestError
+from ingest.tagging import RuleError
+from storage import StorageError
+from summarizer import SummarizerError
 
 if TYPE_CHECKING:
     from ingest.pipeline import Ingestor
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Imported first, in this order, so /help lists them the way a user reads them.
+# Imported in this order, so /help lists the commands the way a user reads them.
 COMMAND_MODULES = (
     "bot.core.commands.general",
     "bot.core.commands.articles",
@@ -34,44 +37,18 @@ COMMAND_MODULES = (
     "bot.core.commands.chat_settings",
     "bot.core.commands.admin",
     "bot.core.commands.feeds",
-    "bot.core.commands.placeholders",
 )
 
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 
+# Exceptions whose message is written for users: shown as they are, never as an apology.
+USER_ERRORS: tuple[type[Exception], ...] = (StorageError, SummarizerError, IngestError, RuleError)
+
 
 def load_command_modules() -> None:
-    """Import the known command modules, then any other module in bot/core/commands."""
-    import bot.core.commands as package
-
-    names = list(COMMAND_MODULES)
-    names += sorted(
-        f"{package.__name__}.{info.name}"
-        for info in pkgutil.iter_modules(package.__path__)
-        if f"{package.__name__}.{info.name}" not in names and not info.name.startswith("_")
-    )
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-
-
-def _user_error_types() -> tuple[type[Exception], ...]:
-    """Exceptions whose message is written for users (storage, summarizer, ingestion)."""
-    found: list[type[Exception]] = []
-    for module, attr in (
-        ("storage.store", "StorageError"),
-        ("summarizer", "SummarizerError"),
-        ("ingest.pipeline", "IngestError"),
-        ("ingest.tagging", "RuleError"),
-    ):
-        try:
-            found.append(getattr(importlib.import_module(module), attr))
-        except (ImportError, AttributeError):
-            continue
-    return tuple(found)
+    """Import every command module; importing one registers its commands."""
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
 
 
 class Core:
@@ -96,7 +73,7 @@ class Core:
             on_subscriptions_changed=on_subscriptions_changed,
             bot_username=bot_username,
         )
-        self._user_errors = _user_error_types()
+        self._user_errors = USER_ERRORS
 
     @staticmethod
     def commands(*, include_admin: bool = True) -> list[CommandInfo]:

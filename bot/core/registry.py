@@ -30,7 +30,6 @@ class CommandSpec:
     examples: tuple[str, ...] = ()
     admin: bool = False
     menu: bool = True
-    fallback: bool = False
     order: int = 0
 
     @property
@@ -45,7 +44,6 @@ class CallbackSpec:
 
     prefix: str
     handler: CallbackHandler
-    fallback: bool = False
 
 
 COMMANDS: dict[str, CommandSpec] = {}
@@ -65,49 +63,41 @@ def command(
     examples: tuple[str, ...] | list[str] = (),
     admin: bool = False,
     menu: bool = True,
-    fallback: bool = False,
 ) -> Callable[[CommandHandler], CommandHandler]:
     """Register ``async def handler(ctx, req) -> Reply`` as ``/name``.
 
     ``admin`` commands are refused (politely, and audited) for non-admins before the handler
-    runs. ``fallback`` marks a stand-in that a real registration of the same name replaces.
+    runs.
     ``menu=False`` keeps it out of Telegram's command menu (it still shows in /help).
     """
     key = name.lower().lstrip("/")
 
     def register(handler: CommandHandler) -> CommandHandler:
         existing = COMMANDS.get(key)
-        if existing is not None and not existing.fallback and not fallback:
+        if existing is not None:
             if existing.handler is handler:
                 return handler
             raise RegistryError(f"/{key} is registered twice")
-        if existing is not None and fallback and not existing.fallback:
-            return handler
         _ORDER[0] += 1
-        order = existing.order if existing is not None else _ORDER[0]
         COMMANDS[key] = CommandSpec(
-            key, handler, help, usage, tuple(examples), admin, menu, fallback, order
+            key, handler, help, usage, tuple(examples), admin, menu, _ORDER[0]
         )
         return handler
 
     return register
 
 
-def callback(
-    prefix: str, *, fallback: bool = False
-) -> Callable[[CallbackHandler], CallbackHandler]:
+def callback(prefix: str) -> Callable[[CallbackHandler], CallbackHandler]:
     """Register ``async def handler(ctx, req, payload) -> Reply`` for data ``prefix:payload``."""
     key = prefix.rstrip(":")
 
     def register(handler: CallbackHandler) -> CallbackHandler:
         existing = CALLBACKS.get(key)
-        if existing is not None and not existing.fallback and not fallback:
+        if existing is not None:
             if existing.handler is handler:
                 return handler
             raise RegistryError(f"callback prefix {key!r} is registered twice")
-        if existing is not None and fallback and not existing.fallback:
-            return handler
-        CALLBACKS[key] = CallbackSpec(key, handler, fallback)
+        CALLBACKS[key] = CallbackSpec(key, handler)
         return handler
 
     return register
