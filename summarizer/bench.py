@@ -2,9 +2,10 @@
 
     python -m summarizer.bench --data ../shared/eval/data [--set bbc|cnndm|all] [--limit N]
 
-Prints ROUGE-1/2/Lsum F1 (rouge-score, stemming on), milliseconds per article (median and mean,
-sentence splitting included) and the speed ratio of the default to stock LexRank, all measured
-in one run on the same articles; then the time to summarize a 5,000-word article.
+Prints ROUGE-1/2/Lsum F1 (rouge-score, stemming on), the mean sentences and characters per
+summary (F1 against a long reference rewards length), milliseconds per article (median and
+mean, sentence splitting included) and the speed ratio of the default to stock LexRank, all
+measured in one run on the same articles; then the time to summarize a 5,000-word article.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class Scores:
     rouge: dict[str, list[float]] = field(default_factory=lambda: {t: [] for t in ROUGE_TYPES})
     rouge_all: dict[str, list[float]] = field(default_factory=lambda: {t: [] for t in ROUGE_TYPES})
     millis: list[float] = field(default_factory=list)
+    sentences: list[int] = field(default_factory=list)
+    chars: list[int] = field(default_factory=list)
 
 
 Method = Callable[[Item], Sequence[str]]
@@ -154,6 +157,8 @@ def evaluate(items: list[Item], methods: dict[str, Method]) -> dict[str, Scores]
             started = time.perf_counter()
             sentences = method(item)
             results[name].millis.append((time.perf_counter() - started) * 1000)
+            results[name].sentences.append(len(sentences))
+            results[name].chars.append(sum(map(len, sentences)))
             predictions[name].append("\n".join(sentences))
     for name in methods:
         for item, prediction in zip(items, predictions[name], strict=True):
@@ -173,7 +178,7 @@ def print_table(title: str, results: dict[str, Scores], with_all: bool) -> None:
     header = "| method | R-1 | R-2 | R-Lsum |"
     if with_all:
         header += " R-1 (11 refs) | R-2 (11 refs) | R-Lsum (11 refs) |"
-    header += " ms/article median | mean | speed vs stock LexRank |"
+    header += " sentences | characters | ms/article median | mean | speed vs stock LexRank |"
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for name, scores in results.items():
@@ -181,6 +186,8 @@ def print_table(title: str, results: dict[str, Scores], with_all: bool) -> None:
         if with_all:
             cells += [f"{statistics.fmean(scores.rouge_all[t]):.2f}" for t in ROUGE_TYPES]
         median = statistics.median(scores.millis)
+        cells += [f"{statistics.fmean(scores.sentences):.2f}",
+                  f"{statistics.fmean(scores.chars):.0f}"]
         cells += [f"{median:.2f}", f"{statistics.fmean(scores.millis):.2f}",
                   f"{lexrank / median:.1f}x" if median else "-"]
         print(f"| {name} | " + " | ".join(cells) + " |")

@@ -34,6 +34,7 @@ def test_bench_prints_both_tables(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "BBC News Summary" in out and "CNN/DailyMail" in out
     for method in ("LEAD-3", "sumy LexRank (stock)", "sumy TextRank (stock)", "default ("):
         assert out.count(f"| {method}") == 2, method
+    assert out.count("| sentences | characters |") == 2
     assert "word article" in out
 
 
