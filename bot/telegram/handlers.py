@@ -99,8 +99,6 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     )
     if request is None:
         return
-    if request.command == "start" and _is_private(message):
-        await asyncio.to_thread(adapter.store.set_chat_blocked, message.chat.id, False)
     reply = await adapter.core.handle(request)
     await _answer(adapter, message, reply)
 
