@@ -22,7 +22,7 @@ from storage.timeutil import as_utc, utc_now
 from storage.validation import clean_text, one_line
 from storage.views import DeliveryView
 
-STATUSES = ("claimed", "sent", "failed", "skipped")
+STATUSES = ("claimed", "sent", "failed", "skipped", "blocked")
 
 
 class DeliveryMethods(StoreBase):

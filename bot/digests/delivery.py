@@ -32,7 +32,7 @@ Sleep = Callable[[float], Awaitable[None]]
 DUE_BATCH = 1000
 TRANSIENT_ATTEMPTS = 5
 LATE_AFTER = timedelta(hours=1)
-STATUS_SENT, STATUS_SKIPPED, STATUS_FAILED = "sent", "skipped", "failed"
+STATUS_SENT, STATUS_SKIPPED, STATUS_FAILED, STATUS_BLOCKED = "sent", "skipped", "failed", "blocked"
 BLOCKED_NOTE = "chat blocked the bot"
 EMPTY_NOTE = "nothing new"
 
@@ -386,7 +386,7 @@ class DeliveryEngine:
         chat = await self._call(self.store.get_chat, sub.chat_id)
         if chat is None or chat.blocked_at is not None:
             await self._call(
-                self.store.mark_delivery, delivery.id, STATUS_SKIPPED, error=BLOCKED_NOTE
+                self.store.mark_delivery, delivery.id, STATUS_BLOCKED, error=BLOCKED_NOTE
             )
             return
         await self._send(delivery, sub, chat, report)
@@ -405,7 +405,7 @@ class DeliveryEngine:
             if outcome == "blocked":
                 await self._call(self.store.set_chat_blocked, chat_id, True)
                 await self._call(
-                    self.store.mark_delivery, delivery.id, STATUS_SKIPPED, error=BLOCKED_NOTE
+                    self.store.mark_delivery, delivery.id, STATUS_BLOCKED, error=BLOCKED_NOTE
                 )
                 await self._reschedule(sub.id, chat.timezone)
                 report.blocked += 1

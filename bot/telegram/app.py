@@ -136,8 +136,8 @@ def build_application(
     register_handlers(
         application, Adapter(core, store, settings, ReplySender(application.bot, store))
     )
-    if digests and not install_digests(application, store, settings):
-        log.info("digests are not available in this build")
+    if digests:
+        install_digests(application, store, settings)
     if feeds:
         install_feed_polling(application, store, settings, feed_poll_seconds)
     return application

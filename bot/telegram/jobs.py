@@ -1,7 +1,7 @@
 """Background work on the Telegram Application's JobQueue: scheduled digests, feed polling.
 
-Digests come from ``bot.digests.telegram.install`` (the digests' own module); this file only
-hooks them in and tells them when a command changed a subscription.
+Digests come from ``bot.digests.telegram.install`` (the digests' own module); this file hooks
+them in and tells them when a command changed a chat's subscriptions or time zone.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import logging
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
+from bot.digests.telegram import install, trigger_now
 from bot.telegram.handlers import BOT_DATA_KEY, Adapter
 from storage.store import Store
 
@@ -20,16 +21,11 @@ log = logging.getLogger(__name__)
 FEED_POLL_SECONDS = 60.0
 
 
-def install_digests(application: Application, store: Store, settings: Settings) -> bool:
-    """Hook for scheduled digests (bot.digests.telegram.install); False if not available."""
-    try:
-        from bot.digests.telegram import install, trigger_now
-    except ImportError:
-        return False
+def install_digests(application: Application, store: Store, settings: Settings) -> None:
+    """Schedule digest deliveries; a subscription or time-zone change replans that chat at once."""
     install(application, store, settings)
     adapter: Adapter = application.bot_data[BOT_DATA_KEY]
-    adapter.core.ctx.on_subscriptions_changed = lambda _chat_id: trigger_now(application)
-    return True
+    adapter.core.ctx.on_subscriptions_changed = lambda chat_id: trigger_now(application, chat_id)
 
 
 def install_feed_polling(

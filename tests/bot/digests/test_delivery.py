@@ -180,7 +180,7 @@ async def test_blocked_chat_is_paused_until_it_comes_back(store: Store) -> None:
     chat = store.get_chat(801)
     assert chat is not None and chat.blocked_at is not None
     (row,) = store.deliveries_for(sub.id)
-    assert row.status == "skipped"
+    assert row.status == "blocked"
 
     clock.now += timedelta(days=2)
     assert store.subscriptions_due(clock.now) == []
