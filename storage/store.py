@@ -10,7 +10,7 @@ records of ``storage.views``, never ORM objects, so results are safe in any thre
 Why synchronous SQLAlchemy called through ``asyncio.to_thread`` rather than the asyncio
 extension: every caller except the Telegram handlers is synchronous already (ingestion, the
 CLI, the console demo, benchmarks, tests), and the same calls serve both sides unchanged.
-The database work per call is short; measured at 100,000 articles (docs/benchmarks-storage.md)
+The database work per call is short; measured at 100,000 articles (docs/benchmarks.md)
 an article by id takes 0.11 ms on SQLite and 0.21 ms through ``to_thread``, 0.54 / 0.64 ms on
 PostgreSQL: the thread hop costs about 0.1 ms, far below one Telegram round trip, and the event
 loop never blocks. SQLite has no asyncio driver of its own (aiosqlite runs a thread per
