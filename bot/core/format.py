@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.types import Span, Text, bold, italic, link, plain
+from bot.digests.schedule import zone
 from storage.views import ArticleView
 
 MAX_ARTICLE_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)
@@ -14,14 +14,6 @@ ONE_LINE = 200
 MAX_SENTENCE = 1000  # a "sentence" without punctuation could otherwise flood a chat
 _ID_PATTERN = re.compile(r"^#?(\d{1,30})$")
 _URL_PATTERN = re.compile(r"^https?://\S+$", re.IGNORECASE)
-
-
-def zone(name: str) -> ZoneInfo:
-    """The zone called ``name``, or UTC when the stored name is no longer valid."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def local_time(moment: datetime, timezone: str) -> str:
