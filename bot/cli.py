@@ -11,8 +11,6 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from sqlalchemy.exc import OperationalError
-
 from bot.config import ConfigError, Settings, load_settings
 from storage import StorageError
 
@@ -167,10 +165,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except StorageError as error:
         print(f"newsbot: {error}", file=sys.stderr)
-        return 1
-    except OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
-        print(f"newsbot: cannot use the database: {reason}", file=sys.stderr)
         return 1
 
 

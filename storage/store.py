@@ -40,10 +40,16 @@ class Store(ArticleMethods, TopicMethods, ChatMethods, DeliveryMethods, FeedMeth
 
     # --- lifecycle
     def upgrade(self) -> None:
-        """Apply Alembic migrations up to head (idempotent, safe at every start)."""
+        """Migrate to head (idempotent); an unreachable database is a StorageError."""
+        from sqlalchemy.exc import OperationalError
+
         from storage.migrate import upgrade
 
-        upgrade(self._engine)
+        try:
+            upgrade(self._engine)
+        except OperationalError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
+            raise StorageError(f"cannot use the database: {reason}") from None
 
     def close(self) -> None:
         """Close every pooled connection."""
