@@ -257,5 +257,8 @@ async def stats(ctx: Context, req: Request) -> Reply:
         f"Digests delivered in the last day: {figures.deliveries_last_day}",
         f"Feeds: {figures.feeds}",
     ]
-    lines += [f"{name}: {value}" for name, value in sorted(figures.extra.items())]
+    lines += [
+        f"{name.replace('_', ' ').capitalize()}: {value}"
+        for name, value in sorted(figures.extra.items())
+    ]
     return Reply.say(Text.of(bold("Stats"), "\n", "\n".join(lines)))

@@ -44,12 +44,16 @@ def find_timezone(name: str) -> str | None:
     return canonical
 
 
+def _sentences(count: int) -> str:
+    return f"{count} sentence" if count == 1 else f"{count} sentences"
+
+
 def _show(chat: ChatView, note: str = "") -> Reply:
     empty = "a one-line note" if chat.notify_empty else "no message"
     lines = Text.of(
         bold("Settings"),
         f"\nTime zone: {chat.timezone}",
-        f"\nSummary length: {chat.summary_length} sentences",
+        f"\nSummary length: {_sentences(chat.summary_length)}",
         f"\nWhen a digest has nothing new: {empty}",
     )
     return Reply.say(*([note] if note else []), lines, USAGE)
@@ -114,7 +118,7 @@ async def _set_length(ctx: Context, req: Request, values: list[str]) -> Reply:
         )
     await ctx.chat_view(req)
     chat = await ctx.call(ctx.store.update_chat_settings, req.chat.id, summary_length=int(raw))
-    return _show(chat, f"Summaries now have up to {int(raw)} sentences.")
+    return _show(chat, f"Summaries now have up to {_sentences(int(raw))}.")
 
 
 async def _set_empty(ctx: Context, req: Request, values: list[str]) -> Reply:

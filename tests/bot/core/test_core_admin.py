@@ -129,6 +129,7 @@ async def test_stats(core: Core, store: Store) -> None:
     add_articles(store, 2)
     answer = await admin(core, "/stats")
     assert "Articles: 2" in answer and "Topics: 7" in answer and "Chats: 1" in answer
+    assert "Blocked chats: 0" in answer and "_" not in answer
 
 
 async def test_admin_flag_from_settings_or_adapter(core: Core) -> None:

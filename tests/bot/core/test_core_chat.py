@@ -49,6 +49,12 @@ async def test_settings_show_and_change(core: Core, store: Store) -> None:
     assert store.get_chat(PRIVATE.id).notify_empty is True  # type: ignore[union-attr]
 
 
+async def test_settings_length_one_is_singular(core: Core) -> None:
+    answer = reply_text(await send(core, "/settings length 1"))
+    assert "up to 1 sentence." in answer and "Summary length: 1 sentence\n" in answer + "\n"
+    assert "1 sentences" not in answer
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
