@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import sys
-from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
@@ -27,6 +26,8 @@ from bot.telegram.handlers import COMMAND_NAME, Adapter, register_handlers
 from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_polling
 from bot.telegram.redact import hide_secrets
 from bot.telegram.replies import ReplySender
+from ingest.defaults import ensure_default_topics
+from ingest.pipeline import Ingestor
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -62,22 +63,11 @@ async def _set_commands(application: Application, settings: Settings) -> None:
 def _prepare_store(store: Store) -> None:
     """Migrate the schema and make sure the default topics exist (no sample articles)."""
     store.upgrade()
-    try:
-        from ingest.defaults import ensure_default_topics
-    except ImportError:
-        return
     ensure_default_topics(store)
 
 
 def _make_core(store: Store, settings: Settings) -> Core:
-    ingestor: Any = None
-    try:
-        from ingest.pipeline import Ingestor
-
-        ingestor = Ingestor(store, allow_private_urls=settings.allow_private_urls)
-    except ImportError:
-        log.warning("ingestion is not available: /add of URLs will not work")
-    return Core(store, settings, ingestor)
+    return Core(store, settings, Ingestor(store, allow_private_urls=settings.allow_private_urls))
 
 
 def build_application(
@@ -110,7 +100,7 @@ def build_application(
     async def post_shutdown(application: Application) -> None:
         await core.close()
         ingestor = core.ctx.ingestor
-        if owns_core and ingestor is not None and hasattr(ingestor, "close"):
+        if owns_core and ingestor is not None:
             await asyncio.to_thread(ingestor.close)
         if owns_store:
             await asyncio.to_thread(owned_store.close)

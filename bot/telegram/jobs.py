@@ -14,6 +14,7 @@ from telegram.ext import Application, ContextTypes
 from bot.config import Settings
 from bot.digests.telegram import install, trigger_now
 from bot.telegram.handlers import BOT_DATA_KEY, Adapter
+from ingest.feeds import poll_due_feeds
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,6 @@ def install_feed_polling(
     application: Application, store: Store, settings: Settings, interval: float
 ) -> bool:
     """A repeating job that polls the RSS/Atom feeds that are due."""
-    try:
-        from ingest.feeds import poll_due_feeds
-    except ImportError:
-        return False
     if application.job_queue is None:
         return False
 
