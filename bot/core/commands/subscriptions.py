@@ -147,10 +147,26 @@ async def subscribe(ctx: Context, req: Request) -> Reply:
         return await _subscribe(ctx, req, whole, DEFAULT_TIME, None)
     try:
         name, local_time, weekday = parse_subscribe_args(req.args)
+        await _reject_trailing_words(ctx, name)
         topic = await _find_topic(ctx, name)
     except ScheduleError as error:
         return Reply.say(str(error))
     return await _subscribe(ctx, req, topic, local_time, weekday)
+
+
+async def _reject_trailing_words(ctx: Context, name: str) -> None:
+    """Name the words after a known topic that do not read as a time and a weekday."""
+    words = name.split()
+    if await ctx.call(ctx.store.find_topic, name.strip()) is not None:
+        return
+    for cut in range(len(words) - 1, 0, -1):
+        topic = await ctx.call(ctx.store.find_topic, " ".join(words[:cut]))
+        if topic is not None:
+            extra = " ".join(words[cut:])
+            raise ScheduleError(
+                f"I can't read “{extra[:64]}” after {topic.name}: give a time (HH:MM, 24-hour) "
+                f"and/or one weekday, e.g. /subscribe {topic.slug} 08:00 monday"
+            )
 
 
 @command(

@@ -79,6 +79,9 @@ async def test_subscribe_by_name_with_time_and_weekday(core: Core, sqlite_store:
         ("mars", "There is no topic “mars”. Topics: china-russia"),
         ("08:00", "Which topic?"),
         ("<b>x</b> 08:00", "There is no topic “<b>x</b>”"),
+        ("china-russia 08:00 funday", "I can't read “08:00 funday” after China–Russia"),
+        ("china-russia 08:00 monday tuesday", "“08:00 monday” after China–Russia relations"),
+        ("China–Russia relations 08:00:00", "“08:00:00” after China–Russia relations"),
     ],
 )
 async def test_subscribe_bad_input(
