@@ -7,15 +7,13 @@ admin takes is audited too.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from bot.core.context import Context
 from bot.core.format import MAX_ARTICLE_ID, bullets, is_url, parse_article_id, shorten, title_span
 from bot.core.registry import command
 from bot.core.types import Reply, Request, Text, bold, code, italic
-
-if TYPE_CHECKING:
-    from ingest.pipeline import AddOutcome, Ingestor
+from ingest.pipeline import AddOutcome, Ingestor, retag_all
+from ingest.tagging import RuleError, format_rule, parse_rule
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_TOPIC_NAME = 200
@@ -44,8 +42,6 @@ ADDTOPIC_USAGE = Text.of(
 def ingestor_of(ctx: Context) -> Ingestor:
     """The context's Ingestor, created on first use when the front end did not give one."""
     if ctx.ingestor is None:
-        from ingest.pipeline import Ingestor
-
         ctx.ingestor = Ingestor(ctx.store, allow_private_urls=ctx.settings.allow_private_urls)
     return ctx.ingestor
 
@@ -165,8 +161,6 @@ def _parse_topic_args(args: str) -> tuple[str, str, str] | str:
 )
 async def addtopic(ctx: Context, req: Request) -> Reply:
     """Validate the rule, save the topic, retag the stored articles in the background."""
-    from ingest.tagging import RuleError, format_rule, parse_rule
-
     parsed = _parse_topic_args(req.args)
     if isinstance(parsed, str):
         return Reply.say(parsed, ADDTOPIC_USAGE)
@@ -183,8 +177,6 @@ async def addtopic(ctx: Context, req: Request) -> Reply:
     topic = await ctx.call(ctx.store.upsert_topic, slug, name, format_rule(rule))
     _forget_topic_cache(ctx)
     await _audit(ctx, req, "/addtopic", f"{slug} | {topic.rule}")
-    from ingest.pipeline import retag_all
-
     ctx.background(retag_all, ctx.store, topic.slug, label=f"retag after /addtopic {slug}")
     return Reply.say(
         Text.of("Topic ", bold(topic.name), " (", code(topic.slug), ") saved."),

@@ -32,6 +32,7 @@ from bot.core.types import (
     italic,
 )
 from storage.views import ArticleView, ChatView, Page, TopicView
+from summarizer import SummarizerError, summarize
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
@@ -173,8 +174,6 @@ async def _stored_summary(ctx: Context, article: ArticleView, chat: ChatView) ->
         return stored[:wanted]
     if stored and len(stored) >= len(article.body.split(". ")):
         return stored
-    from summarizer import SummarizerError, summarize
-
     try:
         fresh = await ctx.call(summarize, article.body, sentences=wanted, title=article.title)
     except SummarizerError:
@@ -195,8 +194,6 @@ def _button_url(url: str | None) -> bool:
 
 
 async def _summarize_text(ctx: Context, req: Request, text: str, *, hint: str = "") -> Reply:
-    from summarizer import summarize
-
     if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
         return Reply.say("That text is over 100 KB: please send a shorter one.")
     chat = await ctx.chat_view(req)
