@@ -107,8 +107,13 @@ def extract_text_document(text: str) -> Extracted:
     lines = text.replace("\r\n", "\n").replace("\x00", "").strip().split("\n")
     title = clean_inline(lines[0]) if lines else ""
     body = "\n".join(lines[1:]).strip()
-    if not title or len(body) < MIN_TEXT_CHARS:
+    if not title or not body:
         raise IngestError("No article text found: a title line and a body are needed.")
+    if len(body) < MIN_TEXT_CHARS:
+        raise IngestError(
+            f"The article text is too short ({len(body)} characters after the title line; "
+            f"at least {MIN_TEXT_CHARS} are needed)."
+        )
     return Extracted(title=title, text=body)
 
 

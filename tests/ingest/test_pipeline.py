@@ -183,6 +183,13 @@ def test_extract_html_and_text_documents() -> None:
     assert (document.title, document.text) == ("Title line", STORY[0])
 
 
+def test_text_document_with_a_short_body_says_it_is_too_short() -> None:
+    with pytest.raises(IngestError, match="too short \\(33 characters"):
+        extract_text_document("Title one\nBody text of one. More text here.")
+    with pytest.raises(IngestError, match="a title line and a body are needed"):
+        extract_text_document("Only a title\n")
+
+
 def test_language_tags_the_summarizer_does_not_know_fall_back(ingestor: Ingestor) -> None:
     regional = ingestor.add_text("Markets", " ".join(STORY), language="en-US")
     assert regional.article.language == "en" and regional.article.summary
