@@ -276,6 +276,8 @@ def add_command(settings: Settings, target: str) -> int:
     """``newsbot add URL|FILE``: fetch or read one article, summarize, tag and store it."""
     is_url = "://" in target or target.lower().startswith(("http:", "https:"))
     path = Path(target)
+    if not is_url and path.is_dir():
+        return _fail(f"{target}: is a folder; add one file, or import the folder: newsbot import")
     if not is_url and not path.is_file():
         return _fail(f"{target}: not a URL and no such file")
     try:

@@ -158,8 +158,10 @@ def test_add_failures_are_one_line(
     assert main(["add", site.url("/missing")]) == 1
     assert main(["add", "ftp://example.com/a"]) == 1
     assert main(["add", str(tmp_path / "nope.txt")]) == 1
+    assert main(["add", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "404" in err and "ftp:" in err and "no such file" in err
+    assert "is a folder" in err and "newsbot import" in err
     assert "Traceback" not in err
 
 
