@@ -85,9 +85,9 @@ async def _answer(adapter: Adapter, message: Message, reply: Reply) -> None:
     await adapter.sender.send(message.chat.id, reply, reply_to=reply_to)
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A text message or a command: ask the core, send its reply."""
-    message = update.message
+async def _on_text(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message | None, *, edited: bool
+) -> None:
     if message is None or message.text is None:
         return
     adapter = adapter_of(context)
@@ -96,28 +96,20 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         update.effective_user,
         bot_username=context.bot.username or "",
         admin_ids=adapter.settings.admin_ids,
+        edited=edited,
     )
-    if request is None:
-        return
-    reply = await adapter.core.handle(request)
-    await _answer(adapter, message, reply)
+    if request is not None:
+        await _answer(adapter, message, await adapter.core.handle(request))
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message or a command: ask the core, send its reply."""
+    await _on_text(update, context, update.message, edited=False)
 
 
 async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An edited message: the core decides (it ignores edits, so answers never repeat)."""
-    message = update.edited_message
-    if message is None or message.text is None:
-        return
-    adapter = adapter_of(context)
-    request = message_request(
-        message,
-        update.effective_user,
-        bot_username=context.bot.username or "",
-        admin_ids=adapter.settings.admin_ids,
-        edited=True,
-    )
-    if request is not None:
-        await _answer(adapter, message, await adapter.core.handle(request))
+    await _on_text(update, context, update.edited_message, edited=True)
 
 
 async def on_content_without_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
