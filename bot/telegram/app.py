@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.core.app import Core
 from bot.telegram.handlers import COMMAND_NAME, Adapter, register_handlers
 from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_polling
-from bot.telegram.redact import hide_secrets
+from bot.telegram.redact import hide_secrets, scrub
 from bot.telegram.replies import ReplySender
 from ingest.defaults import ensure_default_topics
 from ingest.pipeline import Ingestor
@@ -173,7 +173,7 @@ def _serve(
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"newsbot: {message}", file=sys.stderr)
+    print(f"newsbot: {scrub(message)}", file=sys.stderr)
     return code
 
 
