@@ -92,6 +92,7 @@ def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``newsbot`` argument parser with every subcommand and its handler."""
     parser = argparse.ArgumentParser(
         prog="newsbot", description="A chat bot that serves news summaries and topic digests."
     )

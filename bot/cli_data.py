@@ -58,6 +58,7 @@ class ImportReport:
 
     @property
     def done(self) -> int:
+        """Items handled so far, whatever became of them."""
         return self.created + self.duplicates + self.bad
 
     def problem(self, where: str, message: str, out: TextIO) -> None:

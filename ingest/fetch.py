@@ -68,6 +68,7 @@ class FetchResult:
 
     @property
     def not_modified(self) -> bool:
+        """True for a 304 answer to a conditional request."""
         return self.status == 304
 
     def text(self) -> str:

@@ -41,6 +41,7 @@ class ArticleView:
 
     @property
     def shown_at(self) -> datetime:
+        """The date shown to readers: published if known, else when it was added."""
         return self.published_at or self.added_at
 
 
@@ -62,6 +63,7 @@ class Page:
 
     @property
     def has_more(self) -> bool:
+        """True when items follow this page."""
         if self.more is not None:
             return self.more
         return self.total is not None and self.offset + len(self.items) < self.total

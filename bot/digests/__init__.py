@@ -1,0 +1,1 @@
+"""Topic digests: schedule (zoneinfo, DST), composition and exactly-once delivery."""

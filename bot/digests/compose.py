@@ -38,6 +38,7 @@ class ComposedDigest:
 
     @property
     def empty(self) -> bool:
+        """True when no article fell in the window."""
         return self.article_count == 0
 
 

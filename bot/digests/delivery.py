@@ -72,7 +72,9 @@ class PermanentSendError(SendError):
 class Sender(Protocol):
     """Sends one message to one chat, raising the typed errors above."""
 
-    async def send(self, chat_id: int, message: Message) -> None: ...
+    async def send(self, chat_id: int, message: Message) -> None:
+        """Deliver ``message`` to ``chat_id``."""
+        ...
 
 
 def utc_now() -> datetime:
