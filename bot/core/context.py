@@ -21,7 +21,7 @@ from bot.core.types import Request
 if TYPE_CHECKING:
     from ingest.pipeline import Ingestor
     from storage.store import Store
-    from storage.views import ChatView
+    from storage.views import ChatView, TopicView
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -110,3 +110,13 @@ class Context:
             view = await self.call(self.store.get_chat, req.chat.id)
         assert view is not None
         return view
+
+    async def topic_by_id(self, topic_id: int) -> TopicView | None:
+        """The topic with this id (button payloads carry ids), or None."""
+        topics = await self.call(self.store.list_topics)
+        return next((topic for topic in topics if topic.id == topic_id), None)
+
+    async def known_topics(self, limit: int = 20) -> str:
+        """Up to ``limit`` topic slugs, comma-separated, for a 'no such topic' answer."""
+        topics = await self.call(self.store.list_topics)
+        return ", ".join(topic.slug for topic in topics[:limit]) or "none yet"

@@ -47,8 +47,7 @@ async def _find_topic(ctx: Context, name: str) -> TopicView | None:
 
 
 async def _topic_missing(ctx: Context, name: str) -> Reply:
-    topics = await ctx.call(ctx.store.list_topics)
-    known = ", ".join(topic.slug for topic in topics[:20]) or "none yet"
+    known = await ctx.known_topics()
     return Reply.say(
         Text.of("There is no topic ", bold(name[:100]), f". Topics: {known}."),
         Text.of("Usage: ", code("/latest [n] [topic]"), ", e.g. ", code("/latest 10 energy")),
@@ -122,8 +121,7 @@ def _more_data(offset: int, topic: TopicView | None) -> str:
 
 async def _topic_from_callback(ctx: Context, value: str) -> TopicView | None:
     if value.startswith("#") and value[1:].isdigit():
-        topics = await ctx.call(ctx.store.list_topics)
-        return next((topic for topic in topics if topic.id == int(value[1:])), None)
+        return await ctx.topic_by_id(int(value[1:]))
     return await _find_topic(ctx, value)
 
 

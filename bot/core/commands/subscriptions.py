@@ -77,8 +77,7 @@ async def _find_topic(ctx: Context, name: str) -> TopicView:
     topic = await ctx.call(ctx.store.find_topic, name.strip())
     if topic is not None:
         return topic
-    topics = await ctx.call(ctx.store.list_topics)
-    known = ", ".join(t.slug for t in topics[:20]) or "none yet"
+    known = await ctx.known_topics()
     raise ScheduleError(f"There is no topic “{name[:64]}”. Topics: {known}. See /topics.")
 
 
@@ -277,9 +276,7 @@ async def digest(ctx: Context, req: Request) -> Reply:
 async def _topic_by_id(ctx: Context, payload: str) -> TopicView | None:
     if not payload.isdigit() or len(payload) > 12:
         return None
-    topic_id = int(payload)
-    topics = await ctx.call(ctx.store.list_topics)
-    return next((topic for topic in topics if topic.id == topic_id), None)
+    return await ctx.topic_by_id(int(payload))
 
 
 @callback("sub")
