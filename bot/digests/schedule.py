@@ -68,6 +68,11 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def _wall_time(local_time: str) -> time:
+    hour, minute = (int(part) for part in parse_local_time(local_time).split(":"))
+    return time(hour, minute)
+
+
 def _at(day: date, wall: time, tz: ZoneInfo) -> datetime:
     # fold=0 picks the first of two ambiguous instants and shifts a nonexistent one forward.
     return datetime.combine(day, wall, tzinfo=tz).astimezone(UTC)
@@ -78,8 +83,7 @@ def next_due(local_time: str, weekday: int | None, timezone: str, after: datetim
     if after.tzinfo is None:
         raise ValueError("after must be timezone-aware")
     tz = zone(timezone)
-    hour, minute = (int(part) for part in parse_local_time(local_time).split(":"))
-    wall = time(hour, minute)
+    wall = _wall_time(local_time)
     day = after.astimezone(tz).date() - timedelta(days=1)
     for _ in range(16):
         if weekday is None or day.weekday() == weekday:
@@ -97,8 +101,7 @@ def previous_due(
     if at_or_before.tzinfo is None:
         raise ValueError("at_or_before must be timezone-aware")
     tz = zone(timezone)
-    hour, minute = (int(part) for part in parse_local_time(local_time).split(":"))
-    wall = time(hour, minute)
+    wall = _wall_time(local_time)
     day = at_or_before.astimezone(tz).date() + timedelta(days=1)
     for _ in range(16):
         if weekday is None or day.weekday() == weekday:
