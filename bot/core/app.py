@@ -73,7 +73,6 @@ class Core:
             on_subscriptions_changed=on_subscriptions_changed,
             bot_username=bot_username,
         )
-        self._user_errors = USER_ERRORS
 
     @staticmethod
     def commands(*, include_admin: bool = True) -> list[CommandInfo]:
@@ -115,7 +114,7 @@ class Core:
                 )
                 return Reply.say(f"Sorry, /{spec.name} is for the bot's admins only.")
             return await spec.handler(self.ctx, req)
-        except self._user_errors as error:
+        except USER_ERRORS as error:
             return Reply.say(str(error) or APOLOGY)
         except Exception:
             log.exception("command /%s failed in chat %s", req.command, req.chat.id)
@@ -130,7 +129,7 @@ class Core:
                 return Reply.nothing(toast="This button no longer works. Try /help.")
             await self.ctx.ensure_chat(req)
             return await spec.handler(self.ctx, req, payload)
-        except self._user_errors as error:
+        except USER_ERRORS as error:
             return Reply.nothing(toast=(str(error) or APOLOGY)[:200])
         except Exception:
             log.exception("callback %r failed in chat %s", prefix, req.chat.id)
