@@ -68,6 +68,14 @@ def store(database_url: str) -> Iterator[Store]:
     opened.close()
 
 
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> Iterator[Store]:
+    """A Store on a fresh SQLite database only."""
+    opened = open_store(sqlite_url)
+    yield opened
+    opened.close()
+
+
 def make_topic(
     store: Store, slug: str = "china-russia", name: str = "China–Russia relations"
 ) -> TopicView:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,18 +12,10 @@ from bot.core.app import Core
 from bot.core.render import render_html, render_plain_all
 from bot.core.types import Chat, Reply, Request
 from bot.digests.delivery import DeliveryEngine, Pacer
-from storage import open_store
 from storage.store import Store
 from tests.bot.digests.conftest import FakeClock, FakeSender, add_articles, make_topic
 
 CHAT = Chat(42, "private", username="ann")
-
-
-@pytest.fixture
-def sqlite_store(sqlite_url: str) -> Iterator[Store]:
-    opened = open_store(sqlite_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

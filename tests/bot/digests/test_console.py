@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.digests.console import start_console_digests
-from storage import open_store
 from storage.store import Store
 from tests.bot.digests.conftest import add_articles, make_topic, subscribe_due
 
 CONSOLE_CHAT = 1
-
-
-@pytest.fixture
-def sqlite_store(sqlite_url: str) -> Iterator[Store]:
-    opened = open_store(sqlite_url)
-    yield opened
-    opened.close()
 
 
 def test_console_prints_its_own_due_digest_once(sqlite_store: Store) -> None:
