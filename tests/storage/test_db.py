@@ -52,7 +52,9 @@ def test_sqlite_pragmas(sqlite_store: Store) -> None:
 def test_in_memory_sqlite_works() -> None:
     store = open_store("sqlite://")
     store.upsert_topic("tech", "Technology", "chip")
-    assert store.find_topic("tech") is not None
+    topic = store.find_topic("tech")
+    assert topic is not None
+    assert topic.name == "Technology"
     store.close()
 
 

@@ -59,6 +59,7 @@ def test_five_megabytes_with_stock_algorithm_is_capped() -> None:
     result = summarize(text, algorithm="lexrank")
     assert result.sentences
     assert result.notes
+    assert any("characters were used" in note for note in result.notes)
 
 
 def test_binary_junk_is_one_clear_error() -> None:
@@ -109,6 +110,7 @@ def test_mixed_control_characters_are_tolerated() -> None:
     text = "The mayor\x00 opened the new bridge on Sunday. Crowds\x07 lined the river banks."
     result = summarize(text, sentences=1)
     assert result.sentences
+    assert not any(char in sentence for sentence in result.sentences for char in "\x00\x07")
 
 
 def test_unpunctuated_lines_skip_boilerplate_and_title() -> None:

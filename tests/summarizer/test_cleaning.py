@@ -45,6 +45,7 @@ def test_broken_html_does_not_crash() -> None:
     result = summarize("<div><p>Rain fell all day in the city. <b>Rivers rose fast.</p><p>Roads "
                        "were closed by noon.<div></html>", sentences=2)
     assert result.sentences
+    assert not any("<" in sentence or ">" in sentence for sentence in result.sentences)
 
 
 def test_boilerplate_lines_are_recognised() -> None:
