@@ -83,13 +83,13 @@ class Core:
         ]
 
     @staticmethod
-    def menu_commands() -> list[tuple[str, str]]:
-        """(name, description) pairs for Telegram's menu: public commands only."""
+    def menu_commands(*, include_admin: bool = False) -> list[tuple[str, str]]:
+        """(name, description) pairs for Telegram's menu: public commands unless include_admin."""
         load_command_modules()
         return [
             (spec.name, spec.help[:256])
             for spec in registry.ordered_commands()
-            if spec.menu and not spec.admin
+            if spec.menu and (include_admin or not spec.admin)
         ]
 
     async def handle(self, req: Request) -> Reply:

@@ -41,11 +41,10 @@ _SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 def _menu(include_admin: bool) -> list[BotCommand]:
     """The command menu: public commands (and admin ones for admins), as Telegram wants them."""
-    commands = Core.commands(include_admin=include_admin)
     return [
-        BotCommand(info.name, (info.description.strip() or info.name)[:256])
-        for info in commands
-        if COMMAND_NAME.fullmatch(info.name)
+        BotCommand(name, description.strip() or name)
+        for name, description in Core.menu_commands(include_admin=include_admin)
+        if COMMAND_NAME.fullmatch(name)
     ][:100]
 
 
