@@ -38,7 +38,6 @@ __all__ = [
     "Ingestor",
     "TextItem",
     "retag_all",
-    "start_retag",
 ]
 
 logger = logging.getLogger(__name__)
@@ -303,17 +302,3 @@ def retag_all(store: Store, topic_slug: str) -> int:
         time.monotonic() - started,
     )
     return matched
-
-
-def start_retag(store: Store, topic_slug: str) -> threading.Thread:
-    """Run retag_all in a background daemon thread (errors are logged, never raised)."""
-
-    def run() -> None:
-        try:
-            retag_all(store, topic_slug)
-        except Exception:
-            logger.exception("retagging topic %s failed", topic_slug)
-
-    thread = threading.Thread(target=run, name=f"retag-{topic_slug}", daemon=True)
-    thread.start()
-    return thread
