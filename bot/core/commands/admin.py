@@ -12,11 +12,13 @@ from bot.core.context import Context
 from bot.core.format import MAX_ARTICLE_ID, bullets, is_url, parse_article_id, shorten, title_span
 from bot.core.registry import command
 from bot.core.types import Reply, Request, Text, bold, code, italic
-from ingest.pipeline import AddOutcome, Ingestor, retag_all
+from ingest.pipeline import AddOutcome, retag_all
 from ingest.tagging import RuleError, format_rule, parse_rule
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_TOPIC_NAME = 200
+_OTHER_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
+_BARE_HOST = re.compile(r"^www\.[^\s/]+\.[^\s/]+(/\S*)?$", re.IGNORECASE)
 ADD_USAGE = Text.of(
     "Usage: ",
     code("/add <url>"),
@@ -39,17 +41,9 @@ ADDTOPIC_USAGE = Text.of(
 )
 
 
-def ingestor_of(ctx: Context) -> Ingestor:
-    """The context's Ingestor, created on first use when the front end did not give one."""
-    if ctx.ingestor is None:
-        ctx.ingestor = Ingestor(ctx.store, allow_private_urls=ctx.settings.allow_private_urls)
-    return ctx.ingestor
-
-
 def _forget_topic_cache(ctx: Context) -> None:
     """New articles are tagged with the changed topics at once, not after the cache expires."""
-    if ctx.ingestor is not None:
-        ctx.ingestor.refresh_topics()
+    ctx.ingestor.refresh_topics()
 
 
 async def _audit(ctx: Context, req: Request, action: str, detail: str) -> None:
@@ -76,10 +70,20 @@ def _outcome_reply(outcome: AddOutcome) -> Reply:
 
 async def add_url(ctx: Context, req: Request, url: str) -> Reply:
     """Fetch, extract, summarize, tag and store ``url`` (admins only)."""
-    ingestor = ingestor_of(ctx)
+    ingestor = ctx.ingestor
     outcome = await ctx.call(ingestor.add_url, url, added_by=req.actor)
     await _audit(ctx, req, "/add", f"#{outcome.article.id} {url}")
     return _outcome_reply(outcome)
+
+
+def _not_a_fetchable_link(text: str) -> str | None:
+    """Why a lone link that is not http(s) cannot be added, or None for anything else."""
+    other_scheme = _OTHER_SCHEME.match(text)
+    if other_scheme:
+        return f"Only http and https links can be fetched (not {other_scheme.group(1)[:20]}:)."
+    if _BARE_HOST.match(text):
+        return f"Put http:// or https:// in front of the link, e.g. /add https://{text[:200]}"
+    return None
 
 
 def split_title_body(text: str) -> tuple[str, str]:
@@ -118,6 +122,8 @@ async def add(ctx: Context, req: Request) -> Reply:
             return Reply.say(ADD_USAGE)
     elif is_url(args):
         return await add_url(ctx, req, args)
+    elif refusal := _not_a_fetchable_link(args):
+        return Reply.say(refusal, ADD_USAGE)
     else:
         title, body = split_title_body(args)
         if not body and req.reply_to_text and req.reply_to_text.strip():
@@ -128,7 +134,7 @@ async def add(ctx: Context, req: Request) -> Reply:
             "on the lines after it, in the same message.",
             ADD_USAGE,
         )
-    ingestor = ingestor_of(ctx)
+    ingestor = ctx.ingestor
     outcome = await ctx.call(ingestor.add_text, title, body, added_by=req.actor)
     await _audit(ctx, req, "/add", f"#{outcome.article.id} {title}")
     return _outcome_reply(outcome)

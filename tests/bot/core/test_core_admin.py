@@ -69,6 +69,23 @@ async def test_add_without_body_explains(core: Core, store: Store, text: str) ->
     assert store.count_articles() == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/add javascript:alert(1)", "Only http and https links can be fetched (not javascript:)"),
+        ("/add ftp://example.com/a.txt", "(not ftp:)"),
+        ("/add file:///etc/passwd", "(not file:)"),
+        ("/add www.example.com/news/1", "Put http:// or https:// in front"),
+    ],
+)
+async def test_add_of_a_link_that_cannot_be_fetched(
+    core: Core, store: Store, text: str, expected: str
+) -> None:
+    answer = await admin(core, text)
+    assert expected in answer and "has no text" not in answer
+    assert store.count_articles() == 0
+
+
 class StubUrlIngestor(Ingestor):
     """A real Ingestor whose network fetch is replaced by a fixed text or error."""
 
