@@ -79,13 +79,17 @@ class ConsoleChat:
         self.write(f"\n{text}\n")
 
     def show(self, reply: Reply, *, pressed: bool = False) -> None:
-        """Print a reply (its toast only after a button press, as Telegram shows it)."""
+        """Print a reply (its toast only after a button press, as Telegram shows it).
+
+        A button press keeps the list's buttons when its answer has none (Summary #1, then #2);
+        a typed command replaces them, so a number never presses a button of an older answer.
+        """
         if reply.toast and pressed:
             self.write(f"({reply.toast})")
         if not reply.messages:
             return
         text, buttons = render_plain_all(reply.messages)
-        if buttons:
+        if buttons or not pressed:  # a typed command's answer retires the older buttons
             self.buttons = buttons
         self.write(("(updated)\n" if reply.edit else "") + text + "\n")
 

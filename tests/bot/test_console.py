@@ -46,6 +46,14 @@ def test_help_latest_and_buttons(settings: Settings) -> None:
     assert out.rstrip().endswith("Bye.")
 
 
+def test_a_typed_command_retires_the_buttons_of_older_answers(settings: Settings) -> None:
+    _, out = chat(settings, "/topics\n/help\n2\n/latest 2\n1\n2\n/subscriptions\n")
+    assert "Subscribed to" not in out  # "2" after /help pressed nothing
+    assert "There is no such button here" in out
+    assert out.count("Topics: ") == 2  # but Summary #a then Summary #b of one listing both work
+    assert "You have no subscriptions yet" in out
+
+
 def test_multiline_add_ends_at_an_empty_line(settings: Settings) -> None:
     script = f"/add Storm closes the port\n{BODY}\nA second line.\n\n/latest 1\n"
     status, out = chat(settings, script, demo=False)
