@@ -17,13 +17,12 @@ from bot.config import Settings
 from bot.core import registry
 from bot.core.context import Context, SubscriptionsHook, utc_now
 from bot.core.types import CommandInfo, Reply, Request, Text, bold
-from ingest.pipeline import IngestError
+from ingest.pipeline import IngestError, Ingestor
 from ingest.tagging import RuleError
 from storage import StorageError
 from summarizer import SummarizerError
 
 if TYPE_CHECKING:
-    from ingest.pipeline import Ingestor
     from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -65,10 +64,11 @@ class Core:
         bot_username: str = "",
     ) -> None:
         load_command_modules()
+        self._owns_ingestor = ingestor is None
         self.ctx = Context(
             store=store,
             settings=settings,
-            ingestor=ingestor,
+            ingestor=ingestor or Ingestor(store, allow_private_urls=settings.allow_private_urls),
             now=now,
             on_subscriptions_changed=on_subscriptions_changed,
             bot_username=bot_username,
@@ -156,5 +156,7 @@ class Core:
         )
 
     async def close(self) -> None:
-        """Wait for background jobs (e.g. a retag after /addtopic)."""
+        """Wait for background jobs (e.g. a retag after /addtopic); close an Ingestor we made."""
         await self.ctx.wait_background()
+        if self._owns_ingestor:
+            await self.ctx.call(self.ctx.ingestor.close)

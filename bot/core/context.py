@@ -39,7 +39,7 @@ class Context:
 
     store: Store
     settings: Settings
-    ingestor: Ingestor | None = None
+    ingestor: Ingestor
     now: Callable[[], datetime] = utc_now
     on_subscriptions_changed: SubscriptionsHook | None = None
     bot_username: str = ""

@@ -27,7 +27,6 @@ from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_p
 from bot.telegram.redact import hide_secrets, scrub
 from bot.telegram.replies import ReplySender
 from ingest.defaults import ensure_default_topics
-from ingest.pipeline import Ingestor
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -65,10 +64,6 @@ def _prepare_store(store: Store) -> None:
     ensure_default_topics(store)
 
 
-def _make_core(store: Store, settings: Settings) -> Core:
-    return Core(store, settings, Ingestor(store, allow_private_urls=settings.allow_private_urls))
-
-
 def build_application(
     settings: Settings,
     store: Store | None = None,
@@ -84,10 +79,10 @@ def build_application(
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     hide_secrets(settings.telegram_token)
-    owns_store, owns_core = store is None, core is None
+    owns_store = store is None
     if store is None:
         store = Store(settings.database_url)
-    core = core or _make_core(store, settings)
+    core = core or Core(store, settings)
     owned_store = store
 
     async def post_init(application: Application) -> None:
@@ -98,9 +93,6 @@ def build_application(
 
     async def post_shutdown(application: Application) -> None:
         await core.close()
-        ingestor = core.ctx.ingestor
-        if owns_core and ingestor is not None:
-            await asyncio.to_thread(ingestor.close)
         if owns_store:
             await asyncio.to_thread(owned_store.close)
 

@@ -39,11 +39,6 @@ def parse_addfeed(args: str) -> tuple[str, int]:
 
 
 def _add(ctx: Context, url: str, every: int, added_by: str) -> AddFeedOutcome:
-    allow = ctx.settings.allow_private_urls
-    if ctx.ingestor is None:
-        return add_feed(
-            ctx.store, url, every_minutes=every, added_by=added_by, allow_private_urls=allow
-        )
     with FeedPoller(ctx.store, ingestor=ctx.ingestor) as poller:
         return add_feed(ctx.store, url, every_minutes=every, added_by=added_by, poller=poller)
 
