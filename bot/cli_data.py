@@ -24,6 +24,7 @@ from ingest.fetch import check_url
 from ingest.pipeline import AddOutcome, BulkResult, Ingestor, TextItem
 from ingest.records import item_from_record
 from storage.store import StorageError, Store
+from summarizer.decoding import decode_text
 
 logger = logging.getLogger("newsbot.import")
 
@@ -71,7 +72,7 @@ class ImportReport:
 
 
 def _jsonl_items(path: Path, report: ImportReport, out: TextIO) -> Iterator[tuple[str, TextItem]]:
-    with path.open("r", encoding="utf-8", errors="replace", newline="") as handle:
+    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -91,7 +92,7 @@ def _txt_items(folder: Path, report: ImportReport, out: TextIO) -> Iterator[tupl
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise IngestError(f"larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
-            page = extract_text_document(path.read_text(encoding="utf-8", errors="replace"))
+            page = extract_text_document(decode_text(path.read_bytes()))
         except (OSError, IngestError) as error:
             report.problem(path.name, str(error), out)
             continue
@@ -262,7 +263,7 @@ def _add_file(ingestor: Ingestor, path: Path) -> AddOutcome:
     if path.suffix.lower() in {".html", ".htm", ".xhtml"}:
         page = extract_html(raw)
     else:
-        page = extract_text_document(raw.decode("utf-8", errors="replace"))
+        page = extract_text_document(decode_text(raw))
     return ingestor.add_text(
         page.title,
         page.text,

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from summarizer.api import summarize
+from summarizer.decoding import decode_text
 from summarizer.types import SummarizerError
 
 MAX_READ_BYTES = 20_000_000
@@ -41,4 +42,4 @@ def _read(file: str) -> str:
     else:
         with Path(file).open("rb") as handle:
             data = handle.read(MAX_READ_BYTES)
-    return data.decode("utf-8", errors="replace")
+    return decode_text(data)

@@ -98,6 +98,27 @@ def test_import_a_folder_of_text_files(
     assert "Imported 2 new articles" in captured.out
 
 
+def test_import_reads_byte_order_marks(
+    env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "bom"
+    folder.mkdir()
+    (folder / "utf8.txt").write_bytes(("Pipeline deal signed\n" + STORY[0]).encode("utf-8-sig"))
+    (folder / "utf16.txt").write_bytes(("Chip exports fall\n" + STORY[1]).encode("utf-16"))
+    assert main(["import", str(folder)]) == 0
+    assert "Imported 2 new articles" in capsys.readouterr().out
+    jsonl = tmp_path / "bom.jsonl"
+    jsonl.write_bytes((record(1) + "\n").encode("utf-8-sig"))
+    assert main(["import", str(jsonl)]) == 0
+    assert "Imported 1 new articles" in capsys.readouterr().out
+    store = open_store(env)
+    try:
+        titles = {article.title for article in store.iter_articles()}
+    finally:
+        store.close()
+    assert titles == {"Pipeline deal signed", "Chip exports fall", "Gas story 1"}
+
+
 def test_import_errors_are_one_line(
     env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

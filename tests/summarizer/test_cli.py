@@ -39,3 +39,18 @@ def test_errors_are_one_line_and_exit_code_one(tmp_path: Path,
     lines = captured.err.strip().splitlines()
     assert len(lines) == 3
     assert all(line.startswith("newsbot summarize:") for line in lines)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
+def test_reads_files_with_a_byte_order_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
+    text = (FIXTURES / "english_article.txt").read_text(encoding="utf-8")
+    path = tmp_path / "unicode.txt"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    path.write_bytes(data)
+    assert summarize_command(str(path), sentences=2) == 0
+    out = capsys.readouterr().out
+    assert len(out.strip().splitlines()) == 2 and "\ufeff" not in out and "\ufffd" not in out
