@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 from bot.config import Settings
 from bot.core.app import Core
 from bot.core.commandline import split_command
+from bot.core.format import is_url
 from bot.core.render import render_plain_all
 from bot.core.types import Button, Chat, Message, Reply, Request
 
@@ -140,7 +141,7 @@ class ConsoleChat:
         if QUOTES in first:
             return await self._read_block(first)
         command, args = parse_command(first.strip())
-        if command == "add" and not _single_url(args):
+        if command == "add" and not is_url(args):
             return await self._read_until_empty(first)
         return first
 
@@ -200,12 +201,6 @@ def _is_tty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def _single_url(args: str) -> bool:
-    from bot.core.format import is_url
-
-    return is_url(args)
 
 
 def load_sample_articles(store: Store, ingestor: Ingestor, path: Path = SAMPLE_ARTICLES) -> int:
