@@ -1,6 +1,6 @@
 """The transport-free bot core: a ``Request`` in, a ``Reply`` out (see ``bot.core.app.Core``).
 
-How to add a command (other engineers: please follow this):
+How to add a command:
 
 1. Create ``bot/core/commands/<area>.py`` (one module per area; importing it registers it;
    ``bot.core.app`` imports every module in that package, no other wiring needed)::
