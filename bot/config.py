@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -25,6 +25,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
+    """The checked configuration; its repr hides the token and any database password."""
+
     telegram_token: str | None
     telegram_api_url: str
     database_url: str
@@ -36,7 +38,16 @@ class Settings:
 
     def __repr__(self) -> str:
         shown = "set" if self.telegram_token else "unset"
-        return f"Settings(token={shown}, api={self.telegram_api_url}, db={self.database_url})"
+        db = _without_password(self.database_url)
+        return f"Settings(token={shown}, api={self.telegram_api_url}, db={db})"
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _check_timezone(name: str, variable: str) -> str:

@@ -44,6 +44,13 @@ def test_repr_never_shows_the_token() -> None:
     assert TOKEN not in repr(load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}))
 
 
+def test_repr_never_shows_the_database_password() -> None:
+    url = "postgresql://newsbot:s3cret-pw@db.example:5432/news"
+    shown = repr(load_settings({"DATABASE_URL": url}))
+    assert "s3cret-pw" not in shown
+    assert "postgresql://newsbot:***@db.example:5432/news" in shown
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
