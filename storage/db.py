@@ -35,7 +35,7 @@ def resolve_url(url: str | None) -> URL:
     """Parse a database URL; PostgreSQL URLs are served by psycopg 3 whatever driver they name."""
     try:
         parsed = make_url((url or DEFAULT_URL).strip())
-    except ArgumentError as error:
+    except (ArgumentError, ValueError) as error:  # ValueError: a port that is not a number
         raise StorageError(f"DATABASE_URL is not a valid database URL: {error}") from None
     if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")

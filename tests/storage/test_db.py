@@ -26,7 +26,10 @@ def test_postgres_urls_use_psycopg3(url: str) -> None:
     assert resolve_url(url).drivername == "postgresql+psycopg"
 
 
-@pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url", "postgresql://u@h/db?pool_size=x"])
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://u@h/db", "not a url", "postgresql://u@h/db?pool_size=x", "postgresql://u@h:port/db"],
+)
 def test_bad_urls_refused(url: str) -> None:
     with pytest.raises(StorageError, match="DATABASE_URL"):
         create_store_engine(url).dispose()
