@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import socket
-from pathlib import Path
 
 import pytest
 
@@ -15,16 +14,9 @@ from tests.support.ptb_runner import free_port
 
 
 @pytest.fixture
-def settings(bot_api_server: BotApiServer, sqlite_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        telegram_token=bot_api_server.token,
-        telegram_api_url=bot_api_server.url,
-        database_url=sqlite_url,
-        admin_ids=frozenset(),
-        default_timezone="UTC",
-        allow_private_urls=False,
-        data_dir=tmp_path,
-    )
+def settings(telegram_settings: Settings) -> Settings:
+    """The shared settings for the fake server, without admins."""
+    return dataclasses.replace(telegram_settings, admin_ids=frozenset())
 
 
 def test_a_token_telegram_refuses(
