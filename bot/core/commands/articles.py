@@ -9,6 +9,8 @@ one gets a pointer to /help. In groups, plain text is chatter and is ignored.
 
 from __future__ import annotations
 
+import re
+
 from bot.core.context import Context
 from bot.core.format import (
     MAX_ARTICLE_ID,
@@ -40,6 +42,8 @@ PAGE_SIZE = 5
 MAX_QUERY = 200
 MIN_TEXT_TO_SUMMARIZE = 80
 MAX_TEXT_BYTES = 100 * 1024
+# Rough sentence ends: a paragraph's last sentence ends at a newline, not at ". ".
+_SENTENCE_END = re.compile(r"[.!?…。]+[\"'”’»)]*(?:\s|$)")
 
 
 async def _find_topic(ctx: Context, name: str) -> TopicView | None:
@@ -170,7 +174,7 @@ async def _stored_summary(ctx: Context, article: ArticleView, chat: ChatView) ->
     stored = article.summary
     if len(stored) >= wanted:
         return stored[:wanted]
-    if stored and len(stored) >= len(article.body.split(". ")):
+    if stored and len(stored) >= len(_SENTENCE_END.findall(article.body)):
         return stored
     try:
         fresh = await ctx.call(summarize, article.body, sentences=wanted, title=article.title)

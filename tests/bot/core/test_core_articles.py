@@ -137,6 +137,25 @@ async def test_summary_respects_chat_length(core: Core, store: Store) -> None:
     assert "First sentence of 0." in answer and "Second sentence." not in answer
 
 
+async def test_summary_longer_than_stored_for_an_article_of_paragraphs(
+    core: Core, store: Store
+) -> None:
+    body = "\n\n".join(  # sentences end at newlines, with no ". " anywhere
+        (
+            "Chinese and Russian warships began a joint exercise in the Sea of Japan.",
+            "The drills include anti-submarine warfare, air defence and rescue training.",
+            "Beijing said the exercise was routine and not aimed at any third country.",
+            "Japan's defence ministry said it was monitoring the ships closely.",
+            "Observers say the scale of the drills has grown as relations deepened.",
+        )
+    )
+    outcome = core.ctx.ingestor.add_text("Naval exercise", body).article
+    assert len(outcome.summary) == 3
+    await send(core, "/settings length 5")
+    answer = reply_text(await send(core, f"/summary {outcome.id}"))
+    assert answer.count("• ") == 5
+
+
 @pytest.mark.parametrize("arg", ["99999999", "#0", "999999999999999999999999999"])
 async def test_summary_of_missing_article(core: Core, store: Store, arg: str) -> None:
     add_articles(store, 1)
