@@ -62,7 +62,7 @@ def _command_item(spec: registry.CommandSpec) -> Text:
 )
 async def help_command(ctx: Context, req: Request) -> Reply:
     """List every command; admin commands too when an admin asks."""
-    specs = [spec for spec in registry.ordered_commands() if not spec.name.startswith("_")]
+    specs = registry.ordered_commands()
     public = [_command_item(spec) for spec in specs if not spec.admin]
     lines = Text.of(bold("Commands"), "\n", *_join(public))
     items = [Text.of(INTRO), lines]
