@@ -25,11 +25,34 @@ _CYRILLIC_ABBREVIATIONS = frozenset(
 )
 
 
+# nupunkt's default model, trained on legal text, lists some 2,400 ordinary words of four or
+# more letters as abbreviations ("bank", "coal", "century", "code", "stock") plus a few short
+# ones ("so", "tax"), so "... the central bank. Economists said ..." stayed one sentence. Only
+# these real abbreviations of that length stay.
+_LONG_ABBREVIATIONS = frozenset(
+    ("approx", "assn", "assoc", "asst", "atty", "blvd", "bldg", "bros", "calif", "capt", "cmdr",
+     "colo", "conn", "corp", "dept", "dist", "figs", "govt", "inst", "intl", "mich", "minn",
+     "natl", "okla", "prof", "repr", "sept", "supt", "tenn", "univ", "wisc", "ariz", "nebr",
+     "oreg", "penna", "ibid", "resp", "cont", "admr", "lieut", "messrs", "msgr", "treas", "secy",
+     "febr", "thur", "thurs", "tues", "incl", "misc", "mfrs", "mgmt", "jour", "vols")
+)
+_SHORT_WORDS_NOT_ABBREVIATIONS = frozenset(
+    ("so", "tax", "day", "sun", "car", "fed", "low", "art", "pop", "row", "sum", "win")
+)
+
+
 @cache
 def _punkt():  # type: ignore[no-untyped-def]
     import nupunkt
 
-    return nupunkt.load_default_model()
+    model = nupunkt.load_default_model()
+    for word in list(model.abbreviations):
+        if word.isalpha() and (
+            (len(word) >= 4 and word not in _LONG_ABBREVIATIONS)
+            or word in _SHORT_WORDS_NOT_ABBREVIATIONS
+        ):
+            model.remove_abbreviation(word)
+    return model
 
 
 class OfflineTokenizer:

@@ -20,6 +20,17 @@ def test_english_sentences_keep_abbreviations_and_ptb_text() -> None:
                          "It is n't good .")
 
 
+def test_ordinary_words_before_a_period_end_the_sentence() -> None:
+    tokenizer = _tokenizer("en")
+    for word in ("coal", "bank", "century", "stock", "code", "tax", "so"):
+        text = f"The report was about {word}. Analysts said little else."
+        assert tokenizer.to_sentences(text) == (
+            f"The report was about {word}.", "Analysts said little else."
+        ), word
+    kept = "Gen. Smith met Sen. Jones at Acme Corp. in Calif. on Monday, approx. at noon."
+    assert tokenizer.to_sentences(kept) == (kept,)
+
+
 def test_russian_abbreviations_do_not_split() -> None:
     sentences = _tokenizer("ru").to_sentences(
         "Он живёт на ул. Ленина. Там тихо. Т.е. всё хорошо."
