@@ -264,6 +264,8 @@ async def digest(ctx: Context, req: Request) -> Reply:
         messages: list[Message] = []
         for sub in subs[:MAX_DIGESTS_AT_ONCE]:
             messages += await _digest_messages(ctx, sub.topic, sub, chat)
+        if len(subs) > MAX_DIGESTS_AT_ONCE:
+            messages.append(_the_other_digests(subs))
         return Reply.of(messages)
     try:
         topic = await _find_topic(ctx, name)
@@ -271,6 +273,17 @@ async def digest(ctx: Context, req: Request) -> Reply:
         return Reply.say(str(error))
     sub = next((s for s in subs if s.topic.id == topic.id), None)
     return Reply.of(await _digest_messages(ctx, topic, sub, chat))
+
+
+def _the_other_digests(subs: list[SubscriptionView]) -> Message:
+    """The note after the first few digests of /digest: how to get each of the others."""
+    parts: list[str | Text] = [
+        f"Those were {MAX_DIGESTS_AT_ONCE} of your {len(subs)} digests. The others: "
+    ]
+    for index, sub in enumerate(subs[MAX_DIGESTS_AT_ONCE:MAX_TOPIC_BUTTONS]):
+        parts += [", "] if index else []
+        parts.append(Text.of(code(f"/digest {sub.topic.slug}")))
+    return Message.of(Text.of(*parts, "."))
 
 
 async def _topic_by_id(ctx: Context, payload: str) -> TopicView | None:

@@ -132,6 +132,17 @@ async def test_digest_with_nothing_new(core: Core, sqlite_store: Store) -> None:
     assert "Which topic?" in await say(core, "/digest")
 
 
+async def test_digest_of_many_subscriptions_names_the_ones_left_out(
+    core: Core, sqlite_store: Store
+) -> None:
+    for number in range(7):
+        make_topic(sqlite_store, f"topic-{number}", f"Topic {number}")
+        await say(core, f"/subscribe topic-{number}")
+    answer = await say(core, "/digest")
+    assert answer.count("Nothing new on Topic") == 5
+    assert "Those were 5 of your 7 digests. The others: /digest topic-5, /digest topic-6." in answer
+
+
 async def test_a_subscription_takes_effect_at_the_next_tick(
     core: Core, sqlite_store: Store, clock: FakeClock
 ) -> None:
