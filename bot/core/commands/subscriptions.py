@@ -171,8 +171,8 @@ async def _reject_trailing_words(ctx: Context, name: str) -> None:
 @command(
     "unsubscribe",
     help="stop a topic's digest",
-    usage="/unsubscribe <topic>",
-    examples=("/unsubscribe world",),
+    usage="/unsubscribe <topic | all>",
+    examples=("/unsubscribe world", "/unsubscribe all"),
 )
 async def unsubscribe(ctx: Context, req: Request) -> Reply:
     """Stop a topic's digest; without arguments, show the chat's subscriptions as buttons."""
@@ -182,11 +182,24 @@ async def unsubscribe(ctx: Context, req: Request) -> Reply:
         if not rows:
             return Reply.say("You have no subscriptions. See /topics.")
         return Reply.say("Which digest should stop?", keyboard=rows)
+    if name.lower() == "all" and await ctx.call(ctx.store.find_topic, name) is None:
+        return await _unsubscribe_all(ctx, req)
     try:
         topic = await _find_topic(ctx, name)
     except ScheduleError as error:
         return Reply.say(str(error))
     return await _unsubscribe(ctx, req, topic)
+
+
+async def _unsubscribe_all(ctx: Context, req: Request) -> Reply:
+    subs = await ctx.call(ctx.store.chat_subscriptions, req.chat.id)
+    for sub in subs:
+        await ctx.call(ctx.store.unsubscribe, req.chat.id, sub.topic.id)
+    if not subs:
+        return Reply.say("You have no subscriptions. See /topics.")
+    await ctx.subscriptions_changed(req.chat.id)
+    names = ", ".join(sub.topic.name for sub in subs)
+    return Reply.say(f"Unsubscribed from all your digests ({names[:3000]}).")
 
 
 async def _unsubscribe(ctx: Context, req: Request, topic: TopicView) -> Reply:

@@ -143,6 +143,19 @@ async def test_digest_of_many_subscriptions_names_the_ones_left_out(
     assert "Those were 5 of your 7 digests. The others: /digest topic-5, /digest topic-6." in answer
 
 
+async def test_unsubscribe_all(core: Core, sqlite_store: Store) -> None:
+    assert "You have no subscriptions" in await say(core, "/unsubscribe all")
+    for number in range(3):
+        make_topic(sqlite_store, f"topic-{number}", f"Topic {number}")
+        await say(core, f"/subscribe topic-{number}")
+    answer = await say(core, "/unsubscribe ALL")
+    assert "Unsubscribed from all your digests (Topic 0, Topic 1, Topic 2)." in answer
+    assert sqlite_store.chat_subscriptions(42) == []
+    make_topic(sqlite_store, "all", "All the news")
+    await say(core, "/subscribe all")
+    assert "Unsubscribed from All the news" in await say(core, "/unsubscribe all")
+
+
 async def test_a_subscription_takes_effect_at_the_next_tick(
     core: Core, sqlite_store: Store, clock: FakeClock
 ) -> None:
