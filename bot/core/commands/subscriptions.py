@@ -38,13 +38,16 @@ def _looks_like_weekday(token: str) -> bool:
 
 
 def parse_subscribe_args(args: str) -> tuple[str, str, int | None]:
-    """Split ``<topic> [HH:MM] [weekday]`` (time and weekday in either order) into parts."""
+    """Split ``<topic> [HH:MM] [weekday | daily]`` (in any order after the topic) into parts."""
     tokens = args.split()
     local_time: str | None = None
     weekday: int | None = None
+    daily = False
     while len(tokens) > 1:
         last = tokens[-1]
-        if weekday is None and _looks_like_weekday(last):
+        if not daily and weekday is None and last.lower() == "daily":
+            daily = True
+        elif not daily and weekday is None and _looks_like_weekday(last):
             weekday = parse_weekday(last)
         elif local_time is None and is_time(last):
             local_time = parse_local_time(last)

@@ -59,6 +59,10 @@ async def test_subscribe_by_name_with_time_and_weekday(core: Core, sqlite_store:
     assert "Updated your digest" in again and "every Monday at 07:05" in again
     (sub,) = sqlite_store.chat_subscriptions(42)
     assert (sub.local_time, sub.weekday) == ("07:05", 0)
+    back = await say(core, "/subscribe china-russia daily 07:05")
+    assert "Updated your digest" in back and "daily at 07:05" in back
+    assert sqlite_store.chat_subscriptions(42)[0].weekday is None
+    assert "I can't read" in await say(core, "/subscribe china-russia daily monday")
 
 
 @pytest.mark.parametrize(
