@@ -137,6 +137,11 @@ async def _topic_from_callback(ctx: Context, value: str) -> TopicView | None:
 )
 async def latest(ctx: Context, req: Request) -> Reply:
     """Newest articles, newest first, with Summary and More buttons."""
+    whole = req.args.strip()
+    if whole and not whole.lstrip("+-#").isdigit():
+        named = await _find_topic(ctx, whole)  # a name ending in a number: "Web 3"
+        if named is not None:
+            return await _latest_page(ctx, req, DEFAULT_COUNT, 0, named)
     count, topic_name, problem = _parse_latest_args(req.args)
     if count is None and problem:
         return Reply.say(problem)

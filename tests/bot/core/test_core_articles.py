@@ -156,6 +156,15 @@ async def test_summary_longer_than_stored_for_an_article_of_paragraphs(
     assert answer.count("• ") == 5
 
 
+async def test_latest_of_a_topic_whose_name_ends_in_a_number(core: Core, store: Store) -> None:
+    store.upsert_topic("web3", "Web 3", "blockchain")
+    add_articles(store, 3, topic="web3")
+    for args in ("Web 3", "web 3", "2 Web 3", "Web 3 2"):
+        answer = reply_text(await send(core, f"/latest {args}"))
+        assert answer.startswith("Latest in Web 3"), args
+    assert reply_text(await send(core, "/latest 2 Web 3")).count("Summary #") == 2
+
+
 @pytest.mark.parametrize("arg", ["99999999", "#0", "999999999999999999999999999"])
 async def test_summary_of_missing_article(core: Core, store: Store, arg: str) -> None:
     add_articles(store, 1)
