@@ -37,6 +37,7 @@ CONSOLE_CHAT_ID = 1
 CONSOLE_USER = "console"
 MAX_MESSAGE_BYTES = 100 * 1024
 QUOTES = '"""'
+CONTINUE_PROMPT = "... "  # on a terminal, while an /add or a """ block takes more lines
 SAMPLE_ARTICLES = Path(__file__).parent / "sample_data" / "articles.jsonl"
 QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
 WELCOME = (
@@ -124,7 +125,10 @@ class ConsoleChat:
 
         threading.Thread(target=pump, name="console-input", daemon=True).start()
 
-    async def _readline(self) -> str | None:
+    async def _readline(self, prompt: str = "") -> str | None:
+        if prompt and not self.echo:
+            self.stdout.write(prompt)
+            self.stdout.flush()
         line = await self._lines.get()
         return None if line == "" else line.rstrip("\r\n")
 
@@ -150,7 +154,7 @@ class ConsoleChat:
         if QUOTES in rest:
             return (prefix + rest.split(QUOTES, 1)[0]).strip()
         lines = [prefix.rstrip(), rest] if rest.strip() else [prefix.rstrip()]
-        while (line := await self._readline()) is not None:
+        while (line := await self._readline(CONTINUE_PROMPT)) is not None:
             if line.rstrip().endswith(QUOTES):
                 lines.append(line.rstrip()[: -len(QUOTES)])
                 break
@@ -159,7 +163,7 @@ class ConsoleChat:
 
     async def _read_until_empty(self, first: str) -> str:
         lines = [first]
-        while (line := await self._readline()) is not None and line.strip():
+        while (line := await self._readline(CONTINUE_PROMPT)) is not None and line.strip():
             lines.append(line)
         return "\n".join(lines)
 

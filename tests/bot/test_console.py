@@ -54,6 +54,19 @@ def test_a_typed_command_retires_the_buttons_of_older_answers(settings: Settings
     assert "You have no subscriptions yet" in out
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_sees_a_continuation_prompt_while_add_takes_lines(settings: Settings) -> None:
+    stdout = io.StringIO()
+    script = f"/add Storm closes the port\n{BODY}\n\n/quit\n"
+    assert run_console(settings, False, stdin=_Terminal(script), stdout=stdout) == 0
+    out = stdout.getvalue()
+    assert "> ... ... Added #1: Storm closes the port" in out
+
+
 def test_multiline_add_ends_at_an_empty_line(settings: Settings) -> None:
     script = f"/add Storm closes the port\n{BODY}\nA second line.\n\n/latest 1\n"
     status, out = chat(settings, script, demo=False)
