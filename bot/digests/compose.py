@@ -145,8 +145,10 @@ def build_messages(
     return tuple(Message(items=part) for part in split_items(items))
 
 
-def empty_note(topic: TopicView) -> Message:
+def empty_note(topic: TopicView, *, first: bool = False) -> Message:
     """The one-line note for chats that asked to hear about empty digests."""
+    if first:  # there was no last digest to speak of
+        return Message.of(f"Nothing new on {topic.name or topic.slug} yet.")
     return Message.of(f"Nothing new on {topic.name or topic.slug} since the last digest.")
 
 
@@ -163,12 +165,18 @@ class DigestComposer:
         self._key_locks: dict[tuple[int, datetime, datetime], threading.Lock] = {}
 
     def compose(
-        self, topic: TopicView, start: datetime, end: datetime, *, notify_empty: bool = False
+        self,
+        topic: TopicView,
+        start: datetime,
+        end: datetime,
+        *,
+        notify_empty: bool = False,
+        first: bool = False,
     ) -> ComposedDigest:
         """The digest of ``topic`` for articles added in [start, end) (blocking; cached)."""
         digest = self._cached(topic, start, end)
         if digest.empty and notify_empty:
-            return ComposedDigest((empty_note(topic),), 0)
+            return ComposedDigest((empty_note(topic, first=first),), 0)
         return digest
 
     def build(self, topic: TopicView, start: datetime, end: datetime) -> ComposedDigest:

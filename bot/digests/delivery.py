@@ -399,7 +399,12 @@ class DeliveryEngine:
         start = delivery.window_start or await self._call(window_start, self.store, sub)
         end = delivery.window_end or self.clock()
         digest: ComposedDigest = await self._call(
-            self.composer.compose, sub.topic, start, end, notify_empty=chat.notify_empty
+            self.composer.compose,
+            sub.topic,
+            start,
+            end,
+            notify_empty=chat.notify_empty,
+            first=sub.last_digest_at is None,
         )
         chat_id = chat.id
         for index in range(delivery.parts_sent, len(digest.parts)):

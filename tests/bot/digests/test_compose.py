@@ -86,6 +86,8 @@ def test_nothing_new_is_no_message_or_a_note(store: Store) -> None:
     assert composer.compose(topic, *window()).parts == ()
     (note,) = composer.compose(topic, *window(), notify_empty=True).parts
     assert render_plain(note)[0] == "Nothing new on China–Russia relations since the last digest."
+    (first,) = composer.compose(topic, *window(), notify_empty=True, first=True).parts
+    assert render_plain(first)[0] == "Nothing new on China–Russia relations yet."
 
 
 def test_one_build_per_topic_and_window(store: Store) -> None:

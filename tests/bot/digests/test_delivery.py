@@ -101,10 +101,15 @@ async def test_empty_digest_sends_nothing_or_a_note(store: Store) -> None:
     sender = FakeSender()
     report = await engine_for(store, sender, FakeClock(due + timedelta(seconds=1))).run_once()
     assert sender.to(401) == []
-    assert sender.to(402) == ["Nothing new on China–Russia relations since the last digest."]
+    assert sender.to(402) == ["Nothing new on China–Russia relations yet."]  # the first digest
     assert report.empty == 1 and report.sent == 1
     (silent,) = store.chat_subscriptions(401)
     assert silent.next_due_at is not None and silent.next_due_at > due
+    (noted,) = store.chat_subscriptions(402)
+    assert noted.next_due_at is not None
+    later = FakeClock(noted.next_due_at + timedelta(seconds=1))
+    await engine_for(store, sender, later).run_once()
+    assert sender.to(402)[-1] == "Nothing new on China–Russia relations since the last digest."
 
 
 async def test_crash_between_claim_and_send_is_resumed_once(store: Store) -> None:
