@@ -180,12 +180,21 @@ async def addtopic(ctx: Context, req: Request) -> Reply:
         return Reply.say(
             Text.of("The name ", bold(name), " is taken by topic ", code(existing.slug), ".")
         )
+    previous = await ctx.call(ctx.store.find_topic, slug)
+    previous = previous if previous is not None and previous.slug == slug else None
     topic = await ctx.call(ctx.store.upsert_topic, slug, name, format_rule(rule))
     _forget_topic_cache(ctx)
     await _audit(ctx, req, "/addtopic", f"{slug} | {topic.rule}")
     ctx.background(retag_all, ctx.store, topic.slug, label=f"retag after /addtopic {slug}")
+    if previous is None:
+        headline = Text.of("Topic ", bold(topic.name), " (", code(topic.slug), ") saved.")
+    else:
+        headline = Text.of(
+            "Topic ", code(topic.slug), " updated: it was ", bold(previous.name), " | ",
+            shorten(previous.rule, 300), "; now ", bold(topic.name), ".",
+        )
     return Reply.say(
-        Text.of("Topic ", bold(topic.name), " (", code(topic.slug), ") saved."),
+        headline,
         Text.of(italic("Rule: "), topic.rule),
         "Stored articles are being tagged with it in the background; "
         f"see them soon with /latest {topic.slug}.",

@@ -114,6 +114,12 @@ async def test_addtopic_saves_validates_and_retags(core: Core, store: Store) -> 
     assert "Latest in Pipelines & gas" in await admin(core, "/latest pipelines & GAS")
 
 
+async def test_addtopic_of_an_existing_slug_says_what_it_replaced(core: Core) -> None:
+    answer = await admin(core, "/addtopic energy Power | electricity, grid")
+    assert "Topic energy updated: it was Energy | energy, oil" in answer
+    assert "now Power." in answer and "Rule: electricity, grid" in answer
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
