@@ -111,16 +111,23 @@ async def _latest_page(
     title = f"Latest in {topic.name}" if topic else "Latest articles"
     if offset:
         title += f" (from {offset + 1})"
-    more = _more_data(offset + len(page.items), topic)
+    more = _more_data(offset + len(page.items), count, topic)
     return Reply((_listing(Text.of(bold(title)), page, chat, count, more),))
 
 
-def _more_data(offset: int, topic: TopicView | None) -> str:
-    """``more:<offset>:<slug or ->``; a slug too long for 64 bytes is replaced by ``#<id>``."""
-    data = f"more:{offset}:{topic.slug if topic else '-'}"
+def _more_data(offset: int, count: int, topic: TopicView | None) -> str:
+    """``more:<offset>+<count>:<slug or ->``; a slug too long for 64 bytes becomes ``#<id>``."""
+    data = f"more:{offset}+{count}:{topic.slug if topic else '-'}"
     if topic is not None and len(data.encode("utf-8")) > CALLBACK_DATA_LIMIT:
-        data = f"more:{offset}:#{topic.id}"
+        data = f"more:{offset}+{count}:#{topic.id}"
     return data
+
+
+def _bounded_int(raw: str, default: int, low: int, high: int) -> int:
+    """``raw`` as an int within [low, high], else ``default`` (buttons can be forged)."""
+    if raw.isdigit() and len(raw) < 9 and low <= int(raw) <= high:
+        return int(raw)
+    return default
 
 
 async def _topic_from_callback(ctx: Context, value: str) -> TopicView | None:
@@ -158,15 +165,17 @@ async def latest(ctx: Context, req: Request) -> Reply:
 
 @callback("more")
 async def on_more(ctx: Context, req: Request, payload: str) -> Reply:
-    """The More button of /latest: ``more:<offset>:<topic slug or ->``."""
-    raw_offset, _, slug = payload.partition(":")
-    offset = int(raw_offset) if raw_offset.isdigit() and len(raw_offset) < 9 else 0
+    """The More button of /latest: ``more:<offset>+<page size>:<topic slug or ->``."""
+    position, _, slug = payload.partition(":")
+    raw_offset, _, raw_count = position.partition("+")
+    offset = _bounded_int(raw_offset, 0, 0, 10**8)
+    count = _bounded_int(raw_count, PAGE_SIZE, 1, MAX_COUNT)
     topic = None
     if slug and slug != "-":
         topic = await _topic_from_callback(ctx, slug)
         if topic is None:
             return Reply.nothing(toast="That topic no longer exists.")
-    return await _latest_page(ctx, req, PAGE_SIZE, offset, topic)
+    return await _latest_page(ctx, req, count, offset, topic)
 
 
 async def _stored_summary(ctx: Context, article: ArticleView, chat: ChatView) -> tuple[str, ...]:

@@ -63,7 +63,7 @@ async def test_latest_defaults_to_five_newest_with_buttons(core: Core, store: St
     assert text.index(f"#{newest[0]} ") < text.index(f"#{newest[1]} ")
     assert f"#{ids[0]} " not in text
     assert "Test Wire" in text and "First sentence of 7." in text
-    assert buttons(reply) == [f"sum:{i}" for i in newest] + ["more:5:-"]
+    assert buttons(reply) == [f"sum:{i}" for i in newest] + ["more:5+5:-"]
 
 
 async def test_latest_more_button_pages(core: Core, store: Store) -> None:
@@ -85,7 +85,7 @@ async def test_latest_count_and_topic_by_slug_or_name(core: Core, store: Store) 
     by_name = reply_text(await send(core, "/latest china–russia relations"))
     assert "No articles in China–Russia relations" in by_name
     reply = await send(core, "/latest energy 3")
-    assert buttons(reply)[-1] == "more:3:energy"
+    assert buttons(reply)[-1] == "more:3+3:energy"
 
 
 @pytest.mark.parametrize(
@@ -277,7 +277,7 @@ async def test_long_topic_slug_keeps_more_button_within_64_bytes(core: Core, sto
     add_articles(store, 7, topic=slug)
     reply = await send(core, f"/latest {slug}")
     more = buttons(reply)[-1]
-    assert more.startswith("more:5:#") and len(more.encode("utf-8")) <= 64
+    assert more.startswith("more:5+5:#") and len(more.encode("utf-8")) <= 64
     page = await core.handle_callback(request(""), more)
     assert "Latest in Long slug topic (from 6)" in reply_text(page)
 
@@ -290,3 +290,12 @@ async def test_summary_refuses_text_over_100_kb(core: Core) -> None:
 async def test_unknown_command_suggests_a_close_one(core: Core) -> None:
     assert "Did you mean /latest?" in reply_text(await send(core, "/lates"))
     assert "Did you mean" not in reply_text(await send(core, "/xyzzy"))
+
+
+async def test_more_keeps_the_page_size_the_user_asked_for(core: Core, store: Store) -> None:
+    ids = add_articles(store, 8)
+    reply = await send(core, "/latest 3")
+    assert buttons(reply)[-1] == "more:3+3:-"
+    page = await core.handle_callback(request(""), "more:3+3:-")
+    newest_first = list(reversed(ids))
+    assert buttons(page) == [f"sum:{i}" for i in newest_first[3:6]] + ["more:6+3:-"]
