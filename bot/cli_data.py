@@ -197,11 +197,11 @@ def _import_opml(settings: Settings, store: Store, path: Path) -> int:
         print(f"  #{result.feed_id} {result.url}: {status}")
     new = sum(result.new_entries for result in results)
     failed = sum(result.status == "error" for result in results)
-    print(f"First poll: {_count(new, 'new article')}; {failed} feeds failed (retried later).")
+    print(f"First poll: {_plural(new, 'new article')}; {failed} feeds failed (retried later).")
     return 0 if added or known or not entries else 1
 
 
-def _count(number: int, noun: str) -> str:
+def _plural(number: int, noun: str) -> str:
     """'1 new article', '3 new articles'."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
@@ -237,7 +237,7 @@ def import_command(settings: Settings, path: str) -> int:
         elapsed = time.monotonic() - started
         rate = report.done / elapsed if elapsed > 0 else 0.0
         print(
-            f"Imported {_count(report.created, 'new article')} from {source.name}: "
+            f"Imported {_plural(report.created, 'new article')} from {source.name}: "
             f"{report.duplicates} already stored, {report.bad} skipped "
             f"({elapsed:.1f} s, {rate:.0f} per second)."
         )
