@@ -110,7 +110,7 @@ def test_import_reads_byte_order_marks(
     jsonl = tmp_path / "bom.jsonl"
     jsonl.write_bytes((record(1) + "\n").encode("utf-8-sig"))
     assert main(["import", str(jsonl)]) == 0
-    assert "Imported 1 new articles" in capsys.readouterr().out
+    assert "Imported 1 new article from" in capsys.readouterr().out
     store = open_store(env)
     try:
         titles = {article.title for article in store.iter_articles()}
