@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from summarizer import languages
 from summarizer.stemmers import stemmer_for
@@ -25,7 +26,11 @@ _FALLBACK_CHARS = 1500
 
 @dataclass(frozen=True, slots=True)
 class DigestArticle:
-    """An article as the digest sees it: id, title and its stored summary sentences."""
+    """An article as the digest sees it: id, title and its stored summary sentences.
+
+    The optional fields help tell stories apart: the body, where it came from, when it was
+    published and its language ("" when unknown).
+    """
 
     id: int
     title: str
@@ -33,6 +38,8 @@ class DigestArticle:
     text: str = ""
     source: str = ""
     url: str | None = None
+    published_at: datetime | None = None
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)

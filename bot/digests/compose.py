@@ -78,6 +78,8 @@ def _digest_articles(articles: Sequence[ArticleView]) -> list[DigestArticle]:
             summary=article.summary,
             source=article.source,
             url=article.url,
+            published_at=article.shown_at,
+            language=article.language,
         )
         for article in articles
     ]
