@@ -26,6 +26,7 @@ from bot.telegram.handlers import COMMAND_NAME, Adapter, register_handlers
 from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_polling
 from bot.telegram.redact import hide_secrets, scrub
 from bot.telegram.replies import ReplySender
+from bot.telegram.webhook import GuardedUpdater
 from ingest.defaults import ensure_default_topics
 from storage.store import Store
 
@@ -114,6 +115,9 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
+    # PTB's webhook server reads a body before checking the secret; ours refuses on the headers
+    # (bot/telegram/webhook.py). Polling is PTB's own, unchanged.
+    application.updater = GuardedUpdater(application.bot, application.update_queue)
     register_handlers(
         application, Adapter(core, store, settings, ReplySender(application.bot, store))
     )
