@@ -13,6 +13,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.timezones import zone_label
+
 DEFAULT_TIME = "08:00"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME_PATTERN = re.compile(r"^(\d{1,2}):(\d{2})$", re.ASCII)
@@ -131,7 +133,7 @@ def describe(local_time: str, weekday: int | None) -> str:
 def format_local(instant: datetime, timezone: str) -> str:
     """An instant in the zone, for people: ``Sat 28 Nov 08:00 (Europe/Berlin)``."""
     local = instant.astimezone(zone(timezone))
-    return f"{local:%a %d %b %H:%M} ({timezone})"
+    return f"{local:%a %d %b %H:%M} ({zone_label(timezone)})"
 
 
 def _clip(text: str, limit: int = 32) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
 from bot.core.context import Context
 from bot.core.registry import command
+from bot.core.timezones import resolve_timezone, zone_label
 from bot.core.types import Reply, Request, Text, bold, code
 from storage.views import ChatView
 
@@ -25,25 +23,6 @@ USAGE = Text.of(
 )
 
 
-@lru_cache(maxsize=1)
-def _zones_by_lower_name() -> dict[str, str]:
-    zones = {name.lower(): name for name in available_timezones()}
-    zones["utc"] = "UTC"
-    return zones
-
-
-def find_timezone(name: str) -> str | None:
-    """The IANA name matching ``name`` (any case), or None."""
-    canonical = _zones_by_lower_name().get(name.strip().lower())
-    if canonical is None:
-        return None
-    try:
-        ZoneInfo(canonical)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return canonical
-
-
 def _sentences(count: int) -> str:
     return f"{count} sentence" if count == 1 else f"{count} sentences"
 
@@ -52,7 +31,7 @@ def _show(chat: ChatView, note: str = "") -> Reply:
     empty = "a one-line note" if chat.notify_empty else "no message"
     lines = Text.of(
         bold("Settings"),
-        f"\nTime zone: {chat.timezone}",
+        f"\nTime zone: {zone_label(chat.timezone)}",
         f"\nSummary length: {_sentences(chat.summary_length)}",
         f"\nWhen a digest has nothing new: {empty}",
     )
@@ -63,12 +42,12 @@ def _bad_timezone(value: str) -> Reply:
     return Reply.say(
         Text.of(
             bold(value[:64]),
-            " is not a time zone I know. Use an IANA name such as ",
-            code("Europe/Moscow"),
+            " is not a time zone I know. Use a city or an IANA name such as ",
+            code("Moscow"),
             ", ",
             code("America/New_York"),
             " or ",
-            code("UTC"),
+            code("UTC+3"),
             ".",
         )
     )
@@ -87,26 +66,28 @@ async def settings(ctx: Context, req: Request) -> Reply:
         return _show(await ctx.chat_view(req))
     key, values = words[0].lower(), words[1:]
     if key in {"tz", "timezone", "zone", "time_zone"}:
-        if len(values) != 1:
+        if not values:
             return Reply.say(Text.of("Which time zone? e.g. ", code("/settings tz Europe/Moscow")))
-        return await _set_timezone(ctx, req, values[0])
+        # City names may have spaces: "New York", "Нижний Новгород".
+        return await _set_timezone(ctx, req, " ".join(values))
     if key in {"length", "len", "sentences"}:
         return await _set_length(ctx, req, values)
     if key in {"empty", "notify_empty"}:
         return await _set_empty(ctx, req, values)
-    if len(words) == 1 and ("/" in key or find_timezone(key)):
+    if len(words) == 1 and ("/" in key or resolve_timezone(key)):
         return await _set_timezone(ctx, req, words[0])
     return Reply.say(Text.of("I don't know the setting ", bold(words[0][:64]), "."), USAGE)
 
 
 async def _set_timezone(ctx: Context, req: Request, value: str) -> Reply:
-    name = find_timezone(value)
-    if name is None:
+    choice = resolve_timezone(value)
+    if choice is None:
         return _bad_timezone(value)
     await ctx.chat_view(req)
-    chat = await ctx.call(ctx.store.update_chat_settings, req.chat.id, timezone=name)
+    chat = await ctx.call(ctx.store.update_chat_settings, req.chat.id, timezone=choice.name)
     await ctx.subscriptions_changed(req.chat.id)
-    return _show(chat, f"Time zone set to {name}.")
+    note = f"Time zone set to {zone_label(choice.name)}."
+    return _show(chat, f"{note} {choice.note}" if choice.note else note)
 
 
 async def _set_length(ctx: Context, req: Request, values: list[str]) -> Reply:

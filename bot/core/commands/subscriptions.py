@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from bot.core.context import Context
 from bot.core.registry import callback, command
+from bot.core.timezones import zone_label
 from bot.core.types import Button, Message, Reply, Request, Text, bold, code
 from bot.digests.compose import DigestComposer, empty_note, window_start
 from bot.digests.schedule import (
@@ -116,12 +117,12 @@ async def _subscribe(
         Text.of(
             f"{verb} ",
             bold(topic.name),
-            f": {describe(sub.local_time, sub.weekday)} ({chat.timezone}).",
+            f": {describe(sub.local_time, sub.weekday)} ({zone_label(chat.timezone)}).",
         ),
         Text.of(
             f"Next digest: {format_local(due, chat.timezone)}. For one now: ",
             code(f"/digest {topic.slug}"),
-            ". Time zone: /settings tz <Area/City>.",
+            ". Time zone: /settings tz <city>.",
         ),
         toast=f"Subscribed to {topic.name}"[:190],
     )
@@ -234,7 +235,7 @@ async def subscriptions(ctx: Context, req: Request) -> Reply:
                 "You have no subscriptions yet. Try ", code("/subscribe <topic>"), " or /topics."
             )
         )
-    items: list[Text] = [Text.of(bold("Your digests"), f" (times in {chat.timezone}):")]
+    items: list[Text] = [Text.of(bold("Your digests"), f" (times in {zone_label(chat.timezone)}):")]
     items += [_schedule_line(sub, chat) for sub in subs]
     if chat.blocked_at is not None:
         items.append(Text.of("Digests are paused. Send /start to resume them."))
