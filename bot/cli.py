@@ -10,28 +10,94 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, check_port, check_webhook_url, load_settings
 from storage import StorageError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+DISTRIBUTION = "newsbot-digest"  # the name on PyPI; the command stays ``newsbot``
+DEMO_DATABASE = "demo.db"  # the console's own database, in NEWSBOT_DATA_DIR
+NO_TOKEN = (
+    "TELEGRAM_BOT_TOKEN is not set: set it (see .env.example) to run the Telegram bot; "
+    "`newsbot chat` opens the local console chat"
+)
+
+
+def package_version() -> str:
+    """The installed distribution's version ('unknown' when run from an uninstalled tree)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):  # closed or replaced standard input
+        return False
+
+
+def _console(settings: Settings, samples: bool) -> int:
+    """The console chat; sample articles only ever go into its own demo database.
+
+    A database named by DATABASE_URL is the operator's: the console chats on it as it is.
+    Without DATABASE_URL, the demo gets ``NEWSBOT_DATA_DIR/demo.db`` so that the bot's default
+    database (``newsbot.db`` beside it) never receives the samples either.
+    """
+    from bot.console import run_console
+
+    if settings.database_configured:
+        if samples:
+            print("DATABASE_URL is set: chatting on that database, without sample articles.")
+        return run_console(settings, demo=False)
+    if samples:
+        demo_url = f"sqlite:///{settings.data_dir / DEMO_DATABASE}"
+        return run_console(replace(settings, database_url=demo_url), demo=True)
+    return run_console(settings, demo=False)
+
+
+def _with_webhook_flags(args: argparse.Namespace, settings: Settings) -> Settings:
+    """The settings with `run --webhook/--listen/--port` (when given) over the environment's."""
+    if args.webhook is not None:
+        url, warning = check_webhook_url(args.webhook, "--webhook")
+        if warning:
+            logging.getLogger("newsbot").warning(warning)
+        settings = replace(settings, webhook_url=url)
+    if args.listen is not None:
+        settings = replace(settings, webhook_listen=args.listen)
+    if args.port is not None:
+        settings = replace(settings, webhook_port=check_port(args.port, "--port"))
+    return settings
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_token:
         from bot.telegram.app import run_telegram
 
-        return run_telegram(settings, webhook_url=args.webhook, listen=args.listen, port=args.port)
-    from bot.console import run_console
-
+        settings = _with_webhook_flags(args, settings)
+        return run_telegram(
+            settings,
+            webhook_url=settings.webhook_url,
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+        )
+    if not _stdin_is_terminal():
+        # Docker, compose, systemd: a console here would read EOF, exit 0 and be restarted in
+        # a loop, so a missing token is an error that names the fix, and nothing is written.
+        print(f"newsbot: {NO_TOKEN}", file=sys.stderr)
+        return 1
     print("TELEGRAM_BOT_TOKEN is not set: opening the local console chat instead.")
-    return run_console(settings, demo=True)
+    return _console(settings, samples=True)
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import run_console
-
-    return run_console(settings, demo=not args.no_samples)
+    return _console(settings, samples=not args.no_samples)
 
 
 def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -97,16 +163,27 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsbot", description="A chat bot that serves news summaries and topic digests."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parser.add_argument("--version", action="version", version=f"newsbot {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the bot (Telegram with a token, else the console chat)")
-    run.add_argument("--webhook", metavar="URL", help="serve updates by webhook at this URL")
-    run.add_argument("--listen", default="0.0.0.0", metavar="HOST", help="webhook listen address")
-    run.add_argument("--port", type=int, default=8443, metavar="N", help="webhook port")
+    run = sub.add_parser(
+        "run", help="run the Telegram bot (without a token: the console chat, on a terminal only)"
+    )
+    run.add_argument(
+        "--webhook", metavar="URL", help="serve updates by webhook at URL (NEWSBOT_WEBHOOK_URL)"
+    )
+    run.add_argument(
+        "--listen", metavar="HOST", help="webhook listen address (NEWSBOT_WEBHOOK_LISTEN, 0.0.0.0)"
+    )
+    run.add_argument("--port", metavar="N", help="webhook port (NEWSBOT_WEBHOOK_PORT, 8443)")
     run.set_defaults(handler=_cmd_run)
 
     chat = sub.add_parser("chat", help="chat with the bot in this terminal, no token needed")
-    chat.add_argument("--no-samples", action="store_true", help="do not load the sample articles")
+    chat.add_argument(
+        "--no-samples",
+        action="store_true",
+        help="chat on the bot's database (DATABASE_URL or the default) instead of the demo one",
+    )
     chat.set_defaults(handler=_cmd_chat)
 
     db = sub.add_parser("db", help="database maintenance")
@@ -159,9 +236,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except ConfigError as error:
         print(f"newsbot: configuration error: {error}", file=sys.stderr)
-        return 2
+        return 1
+    for warning in settings.warnings:
+        logging.getLogger("newsbot").warning(warning)
     try:
         return args.handler(args, settings)
+    except ConfigError as error:  # a bad command-line flag (e.g. run --webhook)
+        print(f"newsbot: configuration error: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except StorageError as error:

@@ -12,10 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+from urllib.request import proxy_bypass_environment
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATA_DIR = Path("data")
+DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"
+DEFAULT_WEBHOOK_PORT = 8443
+# httpx's schemes (socks5 needs httpx's socks extra, a declared dependency; socks5h resolves
+# names at the proxy).
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+PROXY_VARIABLES = ("NEWSBOT_PROXY", "HTTPS_PROXY", "https_proxy")
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 
 
@@ -35,11 +42,31 @@ class Settings:
     allow_private_urls: bool
     data_dir: Path
     extra: Mapping[str, str] = field(default_factory=dict)
+    # True when DATABASE_URL names the database (the console then never adds sample articles).
+    database_configured: bool = False
+    # Webhook mode when webhook_url is set (NEWSBOT_WEBHOOK_URL or `run --webhook`).
+    webhook_url: str | None = None
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_port: int = DEFAULT_WEBHOOK_PORT
+    # The proxy for outgoing HTTP (NEWSBOT_PROXY, else HTTPS_PROXY), and NO_PROXY's hosts.
+    proxy_url: str | None = None
+    no_proxy: str = ""
+    # Things that work but an operator should know (printed as warnings at start).
+    warnings: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         shown = "set" if self.telegram_token else "unset"
         db = _without_password(self.database_url)
         return f"Settings(token={shown}, api={self.telegram_api_url}, db={db})"
+
+    def proxy_for(self, url: str) -> str | None:
+        """The proxy to reach ``url`` through: ``proxy_url`` unless NO_PROXY exempts its host."""
+        if not self.proxy_url:
+            return None
+        host = urlsplit(url).hostname or ""
+        if self.no_proxy and proxy_bypass_environment(host, {"no": self.no_proxy}):
+            return None
+        return self.proxy_url
 
 
 def _without_password(url: str) -> str:
@@ -90,6 +117,61 @@ def _parse_admin_ids(value: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+def check_webhook_url(value: str, variable: str = "NEWSBOT_WEBHOOK_URL") -> tuple[str, str | None]:
+    """(the URL, a warning or None); not an absolute http(s) URL with a host is a ConfigError.
+
+    Telegram itself only calls https webhooks; plain http works with a self-hosted Bot API
+    server or on loopback, so it is allowed with a warning that says so.
+    """
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        parts = parts._replace(netloc="")
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(
+            f"{variable}={value!r} is not an absolute http(s) URL "
+            "(e.g. https://bot.example.org/telegram)"
+        )
+    if parts.scheme == "http":
+        return value, (
+            f"{variable} is plain http: Telegram only calls https webhooks, so this works only "
+            "with a self-hosted Bot API server or on loopback"
+        )
+    return value, None
+
+
+def check_port(value: str, variable: str) -> int:
+    """A TCP port 1-65535 from text; anything else is a ConfigError naming ``variable``."""
+    text = value.strip()
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ConfigError(f"{variable}={value!r} is not a port number (1-65535)")
+    return int(text)
+
+
+def _redact_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
+
+
+def _read_proxy(environ: Mapping[str, str]) -> str | None:
+    for variable in PROXY_VARIABLES:
+        value = environ.get(variable, "").strip()
+        if not value:
+            continue
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname:
+            shown = _redact_userinfo(value)  # a proxy password never reaches the message
+            raise ConfigError(
+                f"{variable}={shown!r} is not a proxy URL this bot can use: the scheme must be "
+                "http://, https://, socks5:// or socks5h:// followed by a host"
+            )
+        return value
+    return None
+
+
 def _parse_flag(value: str, variable: str) -> bool:
     lowered = value.strip().lower()
     if lowered in {"", "0", "false", "no", "off"}:
@@ -109,25 +191,38 @@ def load_settings(
 
             load_dotenv(env_file, override=False)
         environ = os.environ
-    token = environ.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+
+    def get(variable: str, default: str = "") -> str:
+        return environ.get(variable, "").strip() or default
+
+    token = get("TELEGRAM_BOT_TOKEN") or None
     if token is not None and not TOKEN_PATTERN.match(token):
         raise ConfigError(
             "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then letters)"
         )
-    data_dir = Path(environ.get("NEWSBOT_DATA_DIR", "").strip() or DEFAULT_DATA_DIR)
-    database_url = environ.get("DATABASE_URL", "").strip() or f"sqlite:///{data_dir / 'newsbot.db'}"
+    data_dir = Path(get("NEWSBOT_DATA_DIR") or DEFAULT_DATA_DIR)
+    database_url = get("DATABASE_URL", f"sqlite:///{data_dir / 'newsbot.db'}")
+    warnings: list[str] = []
+    webhook_url = get("NEWSBOT_WEBHOOK_URL") or None
+    if webhook_url is not None:
+        webhook_url, warning = check_webhook_url(webhook_url)
+        warnings += [warning] if warning else []
+    webhook_port = get("NEWSBOT_WEBHOOK_PORT", str(DEFAULT_WEBHOOK_PORT))
     return Settings(
         telegram_token=token,
-        telegram_api_url=_check_api_url(
-            environ.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
-        ),
+        telegram_api_url=_check_api_url(get("TELEGRAM_API_URL", DEFAULT_API_URL)),
         database_url=_check_database_url(database_url),
         admin_ids=_parse_admin_ids(environ.get("NEWSBOT_ADMIN_IDS", "")),
-        default_timezone=_check_timezone(
-            environ.get("NEWSBOT_TZ", "").strip() or "UTC", "NEWSBOT_TZ"
-        ),
+        default_timezone=_check_timezone(get("NEWSBOT_TZ", "UTC"), "NEWSBOT_TZ"),
         allow_private_urls=_parse_flag(
             environ.get("NEWSBOT_ALLOW_PRIVATE_URLS", ""), "NEWSBOT_ALLOW_PRIVATE_URLS"
         ),
         data_dir=data_dir,
+        database_configured=bool(get("DATABASE_URL")),
+        webhook_url=webhook_url,
+        webhook_listen=get("NEWSBOT_WEBHOOK_LISTEN", DEFAULT_WEBHOOK_LISTEN),
+        webhook_port=check_port(webhook_port, "NEWSBOT_WEBHOOK_PORT"),
+        proxy_url=_read_proxy(environ),
+        no_proxy=get("NO_PROXY") or get("no_proxy"),
+        warnings=tuple(warnings),
     )

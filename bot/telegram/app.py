@@ -98,9 +98,12 @@ def build_application(
             await asyncio.to_thread(owned_store.close)
 
     api = settings.telegram_api_url.rstrip("/")
+    builder = Application.builder()
+    proxy = settings.proxy_for(api)
+    if proxy:  # NEWSBOT_PROXY / HTTPS_PROXY (http, https or socks5), unless NO_PROXY exempts api
+        builder = builder.proxy(proxy).get_updates_proxy(proxy)
     application = (
-        Application.builder()
-        .token(settings.telegram_token)
+        builder.token(settings.telegram_token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .defaults(
@@ -180,7 +183,7 @@ def run_telegram(
     try:
         secret = webhook_secret() if webhook_url else None
     except ValueError as error:
-        return _fail(f"configuration error: {error}", 2)
+        return _fail(f"configuration error: {error}", 1)
     hide_secrets(secret)
     logging.getLogger("telegram.ext").addFilter(_NoStartupTraceback())
     asyncio.set_event_loop(asyncio.new_event_loop())  # run_* close their loop when done

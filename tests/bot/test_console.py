@@ -136,7 +136,8 @@ def test_newsbot_chat_command_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Latest articles" in result.stdout and "Bye." in result.stdout
-    assert (tmp_path / "newsbot.db").exists()
+    assert (tmp_path / "demo.db").exists()  # the console's own database, not the bot's
+    assert not (tmp_path / "newsbot.db").exists()
     assert "Traceback" not in result.stderr
 
 

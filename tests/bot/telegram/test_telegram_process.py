@@ -82,6 +82,6 @@ def test_a_malformed_webhook_secret_stops_with_one_line(
     bot = BotProcess(env, tmp_path / "bad", args).start()
     assert bot.process is not None
     code = bot.process.wait(STARTUP_SECONDS)
-    assert code == 2
+    assert code == 1
     assert "NEWSBOT_WEBHOOK_SECRET" in bot.logs()
     assert "Traceback" not in bot.logs()
