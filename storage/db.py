@@ -104,7 +104,13 @@ def _postgres_engine(url: URL) -> Engine:
     for name in _POOL_BOOL_OPTIONS:
         if name in query:
             options[name] = str(query.pop(name)).lower() in ("1", "true", "yes", "on")
-    return create_engine(url.set(query=query), **options)
+    try:
+        return create_engine(url.set(query=query), **options)
+    except ModuleNotFoundError:  # the optional driver: one line that names the extra
+        raise StorageError(
+            "DATABASE_URL is a PostgreSQL URL but the psycopg driver is not installed: "
+            "pip install 'newsbot-digest[postgres]'"
+        ) from None
 
 
 def _int_option(name: str, value: str | tuple[str, ...]) -> int:
