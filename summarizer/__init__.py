@@ -4,6 +4,7 @@ A pure library: text in, sentences out. It imports nothing from the rest of news
 """
 
 from summarizer.api import summarize
+from summarizer.clustering import baseline_clusters, cluster_stories
 from summarizer.digest import Digest, DigestArticle, DigestGroup, DigestSentence, build_digest
 from summarizer.markup import html_to_text
 from summarizer.summarizers import ALGORITHMS, DEFAULT_ALGORITHM
@@ -18,7 +19,9 @@ __all__ = [
     "DigestSentence",
     "SummarizerError",
     "Summary",
+    "baseline_clusters",
     "build_digest",
+    "cluster_stories",
     "html_to_text",
     "summarize",
 ]

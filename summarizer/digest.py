@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from summarizer import languages
+from summarizer.clustering import cluster_stories
 from summarizer.stemmers import stemmer_for
 from summarizer.stopwords import stop_words
 
@@ -72,8 +73,8 @@ def build_digest(
 ) -> Digest:
     """Group near-duplicate articles and pick each group's most central summary sentences."""
     unique = _dedupe_ids(articles)
-    profiles = [_terms(f"{a.title} {' '.join(_sentences_of(a))}") for a in unique]
-    groups = _group_indices(profiles)
+    position = {article.id: index for index, article in enumerate(unique)}
+    groups = [[position[i] for i in story] for story in cluster_stories(unique)]
     groups.sort(key=lambda members: (-len(members), members[0]))
     shown = groups[: max(0, max_items)]
     built = tuple(

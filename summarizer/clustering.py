@@ -1,0 +1,301 @@
+"""Story clustering for digests: which articles of a window report the same event.
+
+The same story means the same event reported twice (two outlets, a rewrite, an update), not
+the same subject: two central banks' rate decisions or two months of one statistic are
+different stories although they share most of their words. So the decision rests on what tells
+events apart rather than on plain word overlap:
+
+- terms weighted by IDF over the window, with generic news words ("profit", "rates", "said")
+  pushed down by a small background (clustering_profiles.py);
+- containment: how much of the smaller article's weighted terms the other one has (a short
+  rewrite of a long report is contained in it even when their cosine is low);
+- names and figures shared, and calendar months that disagree ("March" against "April");
+- headline overlap, publication-time proximity, and never two languages in one story;
+- complete linkage: an article joins a story only if it matches every member (up to a few
+  representatives), so A~B and B~C do not chain A into C's story.
+
+Candidate pairs come from an inverted index over each article's most distinctive terms, so the
+cost grows with the window, not with its square; per-article profiles are cached by content.
+`baseline_clusters` keeps the grouping `build_digest` used before, for the benchmark.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from summarizer.clustering_baseline import baseline_clusters, unique_articles
+from summarizer.clustering_profiles import PROFILES, Profile, generic_terms
+
+__all__ = ["DEFAULT_SETTINGS", "Settings", "baseline_clusters", "clear_caches", "cluster_stories"]
+
+if TYPE_CHECKING:  # digest.py imports this module: the type only, no import cycle at run time
+    from summarizer.digest import DigestArticle
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The measured thresholds of the same-story decision (see docs/benchmarks.md)."""
+
+    same_story: float = 0.45  # combined score at or above which two articles match
+    containment_share: float = 0.6  # weight of containment (the rest: weighted cosine)
+    title_bonus: float = 0.15  # added for fully overlapping headlines
+    name_bonus: float = 0.1  # added when the shared names carry all names of the smaller
+    name_penalty: float = 0.2  # taken off when both name people or bodies and none agree
+    figure_penalty: float = 0.2  # taken off when both give exact figures and none agree
+    month_penalty: float = 1.0  # taken off when both name calendar months and none agree
+    generic_factor: float = 0.25  # weight of a background generic word relative to its IDF
+    min_shared: int = 3  # distinct specific (non-generic) terms two matching articles share
+    max_hours: float = 96.0  # farther apart than this in time: never the same story
+    hours_penalty: float = 0.1  # taken off at max_hours apart, proportionally below it
+
+
+DEFAULT_SETTINGS = Settings()
+_QUERY_TERMS = 12  # each article looks for partners through its most distinctive terms
+_PARTNERS = 24  # and scores at most this many of the best-overlapping ones
+_REPRESENTATIVES = 8  # complete linkage checks a story's first members, up to this many
+_MIN_POSTING_CAP = 40
+
+
+def cluster_stories(
+    articles: Sequence[DigestArticle], settings: Settings = DEFAULT_SETTINGS
+) -> list[tuple[int, ...]]:
+    """Group article ids by story: every id once, groups ordered by their first article.
+
+    Articles repeated by id count once. Within a group ids keep the input order.
+    """
+    unique = unique_articles(articles)
+    if not unique:
+        return []
+    profiles = [
+        PROFILES.get(a.title or "", tuple(a.summary or ()), a.text or "", a.language or "")
+        for a in unique
+    ]
+    units, unit_of = _exact_units(profiles)
+    heads = [members[0] for members in units]
+    window = _Window([profiles[i] for i in heads], [unique[i].published_at for i in heads],
+                     settings)
+    pairs = window.scored_candidates()
+    parent = _link(window, pairs)
+    return _collect(unique, units, unit_of, parent)
+
+
+def _exact_units(profiles: list[Profile]) -> tuple[list[list[int]], list[int]]:
+    """Articles with identical, substantial content form one unit before any comparison.
+
+    This keeps a window of many copies of one wire story linear; short contents ("Live
+    updates" with no summary) are never merged this way.
+    """
+    units: list[list[int]] = []
+    unit_of: list[int] = []
+    by_content: dict[tuple[str, frozenset[str]], int] = {}
+    for index, profile in enumerate(profiles):
+        key = (profile.language, profile.terms)
+        found = by_content.get(key) if len(profile.terms) >= 8 else None
+        if found is None:
+            found = len(units)
+            units.append([])
+            if len(profile.terms) >= 8:
+                by_content[key] = found
+        units[found].append(index)
+        unit_of.append(found)
+    return units, unit_of
+
+
+class _Window:
+    """The profiles of one window with their IDF weights, and the pairwise score."""
+
+    def __init__(
+        self, profiles: list[Profile], times: list[datetime | None], settings: Settings
+    ) -> None:
+        self.profiles = profiles
+        self.times = times
+        self.settings = settings
+        self.df: Counter[str] = Counter()
+        for profile in profiles:
+            self.df.update(profile.terms)
+        count = len(profiles)
+        # Terms in more than 5% of a large window are this window's common words.
+        self.common_df = max(3, int(0.05 * count))
+        self._generic = {p.language: generic_terms(p.language) for p in profiles}
+        self.weight_of: dict[str, dict[str, float]] = defaultdict(dict)
+        self.totals: list[float] = []
+        self.title_totals: list[float] = []
+        for profile in profiles:
+            weights = self.weight_of[profile.language]
+            generic = self._generic[profile.language]
+            for term in profile.terms:
+                if term not in weights:
+                    idf = math.log(1.0 + (count + 1.0) / (self.df[term] + 0.5))
+                    weights[term] = idf * settings.generic_factor if term in generic else idf
+            self.totals.append(sum(weights[t] for t in profile.terms))
+            self.title_totals.append(sum(weights[t] for t in profile.title))
+
+    def scored_candidates(self) -> dict[tuple[int, int], float]:
+        """Scores of the pairs worth comparing, found through the inverted index."""
+        count = len(self.profiles)
+        cap = max(_MIN_POSTING_CAP, int(4 * math.sqrt(count)))
+        postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for index, profile in enumerate(self.profiles):
+            for term in profile.terms:
+                if self.df[term] <= cap:
+                    postings[(profile.language, term)].append(index)
+        scores: dict[tuple[int, int], float] = {}
+        for index, profile in enumerate(self.profiles):
+            weights = self.weight_of[profile.language]
+            query = sorted(
+                (t for t in profile.terms if self.df[t] <= cap),
+                key=lambda t: (-weights[t], t),
+            )[:_QUERY_TERMS]
+            overlap: Counter[int] = Counter()
+            for term in query:
+                for other in postings[(profile.language, term)]:
+                    if other != index:
+                        overlap[other] += weights[term]
+            for other, _ in overlap.most_common(_PARTNERS):
+                pair = (index, other) if index < other else (other, index)
+                if pair not in scores:
+                    scores[pair] = self.score(*pair)
+        return scores
+
+    def score(self, first: int, second: int) -> float:
+        """How strongly two articles look like one event: 0 when they cannot be."""
+        a, b = self.profiles[first], self.profiles[second]
+        if a.language != b.language:
+            return 0.0
+        settings = self.settings
+        weights = self.weight_of[a.language]
+        generic = self._generic[a.language]
+        shared = a.terms & b.terms
+        common = self.common_df
+        specific = sum(1 for t in shared if t not in generic and self.df[t] <= common)
+        if specific < settings.min_shared:
+            return 0.0
+        shared_weight = sum(weights[t] for t in shared)
+        total_a, total_b = self.totals[first], self.totals[second]
+        if total_a <= 0 or total_b <= 0:
+            return 0.0
+        containment = shared_weight / min(total_a, total_b)
+        cosine = shared_weight / math.sqrt(total_a * total_b)
+        score = settings.containment_share * containment + (
+            1.0 - settings.containment_share
+        ) * cosine
+        score += settings.title_bonus * self._title_overlap(first, second, weights, generic)
+        cover = _name_cover(a, b)
+        if cover is None:
+            score -= settings.name_penalty
+        else:
+            score += settings.name_bonus * cover
+        if _figures_disagree(a, b):
+            score -= settings.figure_penalty
+        if a.months and b.months and not a.months & b.months:
+            score -= settings.month_penalty
+        return score - self._time_penalty(first, second)
+
+    def _title_overlap(
+        self, first: int, second: int, weights: dict[str, float], generic: frozenset[str]
+    ) -> float:
+        a, b = self.profiles[first], self.profiles[second]
+        shared = a.title & b.title
+        # Short generic headlines ("Live updates") say nothing: three specific words at least.
+        if sum(1 for t in shared if t not in generic) < 3:
+            return 0.0
+        smaller = min(self.title_totals[first], self.title_totals[second])
+        return sum(weights[t] for t in shared) / smaller if smaller > 0 else 0.0
+
+    def _time_penalty(self, first: int, second: int) -> float:
+        a, b = self.times[first], self.times[second]
+        if a is None or b is None:
+            return 0.0
+        try:
+            hours = abs((a - b).total_seconds()) / 3600.0
+        except TypeError:  # one naive, one aware: treat both as UTC wall times
+            hours = abs((a.replace(tzinfo=None) - b.replace(tzinfo=None)).total_seconds()) / 3600
+        if hours > self.settings.max_hours:
+            return math.inf
+        return self.settings.hours_penalty * hours / self.settings.max_hours
+
+
+def _name_cover(a: Profile, b: Profile) -> float | None:
+    """Share of the smaller side's name spans found in the other; None when none agree.
+
+    Spans match when one's words contain the other's ("jet airway" and "jet"), so that
+    "Federal Reserve" and "Reserve Bank of Australia" do not.
+    """
+    if not a.names or not b.names:
+        return 0.0
+    small, large = (a.names, b.names) if len(a.names) <= len(b.names) else (b.names, a.names)
+    large_words = [frozenset(n.split()) for n in large]
+    matched = 0
+    for name in small:
+        words = frozenset(name.split())
+        if any(words <= other or other <= words for other in large_words):
+            matched += 1
+    return matched / len(small) if matched else None
+
+
+def _exact_figures(profile: Profile) -> set[str]:
+    return {t for t in profile.terms if t[0] == "#" and ("." in t or len(t) > 4)}
+
+
+def _figures_disagree(a: Profile, b: Profile) -> bool:
+    first, second = _exact_figures(a), _exact_figures(b)
+    return bool(first and second and not first & second)
+
+
+def _link(window: _Window, scores: dict[tuple[int, int], float]) -> list[int]:
+    """Complete-link agglomeration over the candidate pairs, strongest first."""
+    threshold = window.settings.same_story
+    count = len(window.profiles)
+    parent = list(range(count))
+    members: dict[int, list[int]] = {i: [i] for i in range(count)}
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def pair_score(x: int, y: int) -> float:
+        pair = (x, y) if x < y else (y, x)
+        found = scores.get(pair)
+        if found is None:
+            found = scores[pair] = window.score(*pair)
+        return found
+
+    ordered = sorted(
+        ((s, pair) for pair, s in scores.items() if s >= threshold), key=lambda p: (-p[0], p[1])
+    )
+    for _, (x, y) in ordered:
+        rx, ry = root(x), root(y)
+        if rx == ry:
+            continue
+        left = members[rx][:_REPRESENTATIVES]
+        right = members[ry][:_REPRESENTATIVES]
+        if all(pair_score(i, j) >= threshold for i in left for j in right):
+            keep, drop = (rx, ry) if rx < ry else (ry, rx)
+            parent[drop] = keep
+            members[keep].extend(members.pop(drop))
+    return [root(i) for i in range(count)]
+
+
+def _collect(
+    unique: list[DigestArticle], units: list[list[int]], unit_of: list[int], parent: list[int]
+) -> list[tuple[int, ...]]:
+    by_story: dict[int, list[int]] = {}
+    for index, article in enumerate(unique):
+        story = parent[unit_of[index]]
+        by_story.setdefault(story, []).append(article.id)
+    return [tuple(ids) for ids in by_story.values()]
+
+
+def clear_caches() -> None:
+    """Forget cached profiles and stems (the benchmark times cold calls)."""
+    from summarizer.stemmers import clear_stem_caches
+
+    PROFILES.clear()
+    clear_stem_caches()
