@@ -200,3 +200,29 @@ def test_compose_has_a_commented_webhook_variant_with_its_port() -> None:
     bot = _service("bot")
     assert "# NEWSBOT_WEBHOOK_URL: https://" in bot
     assert re.search(r"#\s+- \"127\.0\.0\.1:8443:8443\"", bot)
+
+
+SETTING = re.compile(
+    r"\b(?:NEWSBOT_[A-Z0-9_]*[A-Z0-9]|TELEGRAM_[A-Z_]*[A-Z]|DATABASE_URL|LOG_LEVEL|LOG_FORMAT)\b"
+)
+
+
+def _settings_read_by_the_code() -> set[str]:
+    names: set[str] = set()
+    for path in _sources(benchmarks=False):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names.update(SETTING.findall(node.value))
+    return names
+
+
+def test_every_setting_is_in_env_example_and_the_readme_table() -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    assigned = set(re.findall(r"^([A-Z_][A-Z0-9_]*)=", example, re.MULTILINE))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    in_table = set(re.findall(r"^\| `([A-Z_][A-Z0-9_]*)` \|", readme, re.MULTILINE))
+    settings = _settings_read_by_the_code()
+    assert {"TELEGRAM_BOT_TOKEN", "DATABASE_URL", "NEWSBOT_WEBHOOK_URL"} <= settings
+    assert sorted(settings - assigned) == [], "missing from .env.example"
+    assert sorted(settings - in_table) == [], "missing from the README's configuration table"
+    assert {"NEWSBOT_PROXY", "HTTPS_PROXY", "NO_PROXY"} <= assigned
