@@ -182,8 +182,9 @@ def _import_opml(settings: Settings, store: Store, path: Path) -> int:
     for entry in entries:
         try:
             feed, created = store.add_feed(check_url(entry.url), added_by="import")
-        except (IngestError, StorageError) as error:
-            print(f"{entry.url[:200]}: {error} (skipped)", file=sys.stderr)
+        except (ValueError, StorageError) as error:  # IngestError is a ValueError
+            where = f"line {entry.line}: " if entry.line else ""
+            print(f"{where}{entry.url[:200]}: {error} (skipped)", file=sys.stderr)
             bad += 1
             continue
         if created:

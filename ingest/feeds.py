@@ -393,6 +393,7 @@ def poll_due_feeds(
 class OpmlFeed:
     url: str
     title: str
+    line: int = 0
 
 
 def parse_opml(content: bytes) -> list[OpmlFeed]:
@@ -414,7 +415,7 @@ def parse_opml(content: bytes) -> list[OpmlFeed]:
             continue
         seen.add(url)
         title = clean_inline(outline.get("title") or outline.get("text"), 200)
-        feeds.append(OpmlFeed(url, title))
+        feeds.append(OpmlFeed(url, title, outline.sourceline or 0))
     return feeds
 
 

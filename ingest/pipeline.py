@@ -102,6 +102,14 @@ def _summarize(title: str, body: str, language: str) -> tuple[tuple[str, ...], s
     raise IngestError("The text could not be summarized.")
 
 
+def _normalized(url: str) -> str:
+    """The stored spelling of ``url``; IngestError (one line) if it does not parse."""
+    try:
+        return normalize_url(url)
+    except ValueError:
+        raise IngestError(f"That is not a valid URL: {url[:200]}") from None
+
+
 class Ingestor:
     """Summarizes, tags and stores articles; fetches and extracts URLs first."""
 
@@ -159,11 +167,12 @@ class Ingestor:
             raise IngestError("The article has no title.")
         if not body:
             raise IngestError("The article has no text.")
+        url = _normalized(item.url) if item.url else None
         sentences, algorithm, language = _summarize(title, body, item.language)
         return ArticleDraft(
             title=title,
             body=body,
-            url=normalize_url(item.url) if item.url else None,
+            url=url,
             source=item.source,
             language=language[:8],
             published_at=item.published_at,
@@ -177,7 +186,7 @@ class Ingestor:
     def add_item(self, item: TextItem) -> AddOutcome:
         """Summarize, tag and store one item; a duplicate returns the stored article."""
         if item.url:
-            existing = self.store.find_article_by_url(normalize_url(item.url))
+            existing = self.store.find_article_by_url(_normalized(item.url))
             if existing is not None:
                 return AddOutcome(existing, False, existing.topic_slugs)
         draft = self.prepare(item)
@@ -208,7 +217,7 @@ class Ingestor:
     def add_url(self, url: str, *, added_by: str = "") -> AddOutcome:
         """Fetch, extract, summarize, tag and store the article at ``url``."""
         checked = check_url(url)
-        existing = self.store.find_article_by_url(normalize_url(checked))
+        existing = self.store.find_article_by_url(_normalized(checked))
         if existing is not None:
             return AddOutcome(existing, False, existing.topic_slugs)
         fetched = self.fetcher.fetch(checked)
@@ -248,20 +257,27 @@ class Ingestor:
         drafts = [draft for _, draft, _ in batch if draft is not None]
         try:
             stored = iter(self.store.add_articles(drafts))
-        except StorageError:
+        except Exception as error:
+            # One bad draft fails its whole batch (one transaction): store one by one to
+            # isolate it, so the rest of the file is never lost. Whatever the error's class.
+            logger.info("a batch of %d failed (%s); storing one by one", len(drafts), error)
             stored = None
-        for item, draft, error in batch:
+        for item, draft, error_text in batch:
             if draft is None:
-                yield BulkResult(item, None, error)
+                yield BulkResult(item, None, error_text)
                 continue
             if stored is not None:
                 result = next(stored)
             else:
-                # One bad draft failed the whole batch: store one by one to isolate it.
                 try:
                     result = self.store.add_article(draft)
                 except StorageError as failure:
                     yield BulkResult(item, None, str(failure))
+                    continue
+                except Exception as failure:  # an unexpected bug must cost one item, not all
+                    logger.exception("storing %r failed", draft.title[:80])
+                    reason = f"could not be stored ({type(failure).__name__})"
+                    yield BulkResult(item, None, reason)
                     continue
             outcome = AddOutcome(result.article, result.created, result.article.topic_slugs)
             yield BulkResult(item, outcome)

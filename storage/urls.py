@@ -38,10 +38,16 @@ def _is_tracking(name: str) -> bool:
 
 
 def normalize_url(url: str) -> str:
-    """Lower-case scheme and host, drop default ports, tracking parameters and the fragment."""
+    """Lower-case scheme and host, drop default ports, tracking parameters and the fragment.
+
+    An IPv6 literal keeps its brackets (``http://[2001:db8::1]/``): without them the colons of
+    the address would read as a port. ValueError for a URL that does not parse (a bad port).
+    """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
     port = parts.port
     if port is not None and not (
         (scheme == "http" and port == 80) or (scheme == "https" and port == 443)
