@@ -26,6 +26,7 @@ class Route:
     etag: str | None = None
     stream_bytes: int = 0
     send_length: bool = True
+    drip_seconds: float = 0.0  # send the status line and headers one byte at a time, this long
 
 
 @dataclass
@@ -42,9 +43,10 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class Site:
-    """A threaded HTTP server on 127.0.0.1 with routes set by the test."""
+    """A threaded HTTP server on 127.0.0.1 (or ::1) with routes set by the test."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        """``host="::1"`` serves on IPv6 loopback (URLs ``http://[::1]:port/...``)."""
         self.routes: dict[str, Route] = {}
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
@@ -63,7 +65,12 @@ class Site:
             def do_GET(self) -> None:
                 site._answer(self)
 
-        self._server = _QuietServer(("127.0.0.1", 0), Handler)
+        server_class = _QuietServer
+        if ":" in host:
+            ipv6 = {"address_family": socket.AF_INET6}
+            server_class = type("_QuietServer6", (_QuietServer,), ipv6)
+        self._host = f"[{host}]" if ":" in host else host
+        self._server = server_class((host, 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
@@ -72,7 +79,7 @@ class Site:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://{self._host}:{self._server.server_address[1]}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -105,6 +112,9 @@ class Site:
             return
         if route.delay:
             time.sleep(route.delay)
+        if route.drip_seconds:
+            self._drip(handler, route.drip_seconds)
+            return
         headers = dict(route.headers)
         if route.etag is not None:
             headers["ETag"] = route.etag
@@ -164,3 +174,24 @@ class Site:
                 sent += len(chunk)
         except (BrokenPipeError, ConnectionResetError):
             return
+
+    def _drip(self, handler: BaseHTTPRequestHandler, seconds: float) -> None:
+        """Headers a byte every 0.1 s (no read timeout ever fires) for ``seconds``, then hang up.
+
+        An endless header block: a client without one deadline for the whole request waits
+        as long as the server goes on.
+        """
+        handler.close_connection = True
+        stop = time.monotonic() + seconds
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Drip: "
+        try:
+            for byte in head:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+            while time.monotonic() < stop:
+                handler.wfile.write(b"a")
+                handler.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            return
+
