@@ -143,17 +143,21 @@ def _cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+# `newsbot bench <what>` -> the module whose main() runs that benchmark.
+BENCH_MODULES = {
+    "storage": "storage.bench",
+    "summarize": "summarizer.bench",
+    "chat": "bot.bench",
+    "digest": "bot.digests.bench",
+    "ingest": "ingest.bench",
+    "languages": "summarizer.bench_languages",
+}
+
+
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     import importlib
 
-    modules = {
-        "storage": "storage.bench",
-        "summarize": "summarizer.bench",
-        "chat": "bot.bench",
-        "digest": "bot.digests.bench",
-        "ingest": "ingest.bench",
-    }
-    module = importlib.import_module(modules[args.what])
+    module = importlib.import_module(BENCH_MODULES[args.what])
     return int(module.main(list(args.rest)) or 0)
 
 
@@ -217,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.set_defaults(handler=_cmd_summarize)
 
     bench = sub.add_parser("bench", help="run a benchmark")
-    bench.add_argument("what", choices=["storage", "summarize", "chat", "digest", "ingest"])
+    bench.add_argument("what", choices=list(BENCH_MODULES))
     bench.add_argument("rest", nargs=argparse.REMAINDER)
     bench.set_defaults(handler=_cmd_bench)
     return parser

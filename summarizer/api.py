@@ -79,8 +79,9 @@ def _neutral_note(lang: languages.Language) -> str:
     if lang.code == languages.NEUTRAL:
         return ("The language was not recognised; a language-neutral method was used "
                 "(no stemming or stop words).")
+    words = "character pairs as words" if lang.script == "cjk" else "words as written"
     return (f"No stemmer or stop words for '{lang.code}'; a language-neutral method was used "
-            "(character pairs as words).")
+            f"({words}).")
 
 
 def _check_algorithm(algorithm: str | None) -> str:

@@ -1,0 +1,62 @@
+"""Language detection: the labelled set of one-paragraph news texts, neighbours never confused
+with Russian or English, short texts, and a stemmer for every language we call supported."""
+
+from __future__ import annotations
+
+import pytest
+from sumy.nlp.stemmers import null_stemmer
+
+from summarizer import languages, summarize
+from summarizer.bench_languages import DEFAULT_SET, baseline_detect, read_set
+from summarizer.stemmers import stemmer_for
+
+SAMPLES = read_set(DEFAULT_SET)
+
+
+def test_the_labelled_set_covers_twelve_languages_or_more() -> None:
+    assert len({code for code, _ in SAMPLES}) >= 12 and len(SAMPLES) >= 36
+
+
+def test_accuracy_on_the_labelled_set_is_at_least_95_percent() -> None:
+    misses = [(code, got) for code, text in SAMPLES if (got := languages.detect(text).code) != code]
+    assert len(misses) <= 0.05 * len(SAMPLES), misses
+
+
+def test_the_old_detector_fails_the_same_set() -> None:
+    """The reproduction of the reported defect: pt->en, nl->pt, pl, tr, bg->ru ..."""
+    misses = [code for code, text in SAMPLES if baseline_detect(text) != code]
+    assert {"bg", "nl", "pl", "tr"} <= set(misses)
+
+
+@pytest.mark.parametrize("code", ["bg", "sr", "uk"])
+def test_cyrillic_neighbours_never_get_russian(code: str) -> None:
+    for text in (text for label, text in SAMPLES if label == code):
+        detected = languages.detect(text)
+        assert detected.code == code
+        assert detected.name != "russian"
+
+
+def test_bulgarian_is_summarized_neutrally_under_its_own_code() -> None:
+    text = " ".join(text for label, text in SAMPLES if label == "bg")
+    result = summarize(text, sentences=2)
+    assert result.language == "bg"
+    assert any("No stemmer or stop words for 'bg'" in note for note in result.notes)
+    assert not any("character pairs" in note for note in result.notes)
+
+
+def test_every_supported_language_has_a_snowball_stemmer() -> None:
+    for code, (name, _) in languages.SUPPORTED.items():
+        assert stemmer_for(name) is not null_stemmer, code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Putin", "en"), ("Путин", "ru"), ("Київ", "uk"), ("", "und"), ("12345 !!!", "und")],
+)
+def test_short_texts_fall_back_to_their_script(text: str, code: str) -> None:
+    assert languages.detect(text).code == code
+
+
+def test_an_unknown_script_is_neutral_not_a_guess() -> None:
+    georgian = "მთავრობამ ახალი გეგმა გამოაცხადა. გეგმა ზაფხულში დაიწყება. მოქალაქეებმა მიესალმნენ."
+    assert languages.detect(georgian).code == languages.NEUTRAL
