@@ -63,11 +63,12 @@ DEFAULT_TOPICS: tuple[DefaultTopic, ...] = (
 
 
 def ensure_default_topics(store: Store) -> None:
-    """Create the default topics that are missing; existing topics (and edits to them) are kept."""
-    existing = {topic.slug for topic in store.list_topics()}
+    """Create each default topic once in the database's life: one an admin deleted stays deleted.
+
+    Existing topics (and edits to them) are kept; a default added by a newer version appears.
+    """
     for topic in DEFAULT_TOPICS:
-        if topic.slug in existing:
-            continue
         parse_rule(topic.rule)
-        store.upsert_topic(topic.slug, topic.name, topic.rule)
-        logger.info("created default topic %s", topic.slug)
+    created = store.seed_default_topics([(t.slug, t.name, t.rule) for t in DEFAULT_TOPICS])
+    for slug in created:
+        logger.info("created default topic %s", slug)

@@ -116,6 +116,8 @@ def delivery_view(row: Delivery) -> DeliveryView:
         window_start=row.window_start,
         window_end=row.window_end,
         parts_sent=row.parts_sent,
+        sending_part=row.sending_part,
+        claimed_by=row.claimed_by,
     )
 
 

@@ -147,6 +147,9 @@ class Delivery(Base):
     window_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
     window_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    # The index of the part whose send call started and was not yet confirmed ("sending");
+    # None when no send is in flight. What a resume does with it: storage/deliveries.py.
+    sending_part: Mapped[int | None] = mapped_column(Integer)
     article_count: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
 
@@ -154,6 +157,34 @@ class Delivery(Base):
         UniqueConstraint("subscription_id", "period", name="uq_deliveries_subscription_period"),
         Index("ix_deliveries_status", "status"),
     )
+
+
+class WorkerLease(Base):
+    """A digest worker's lease: its claims are its own while ``expires_at`` is in the future.
+
+    The worker renews it (a heartbeat); a claim whose owner has no live lease may be taken over.
+    ``host`` names the machine and pid namespace, so that a worker on the same one can tell a
+    dead ``pid`` at once instead of waiting for the expiry.
+    """
+
+    __tablename__ = "worker_leases"
+
+    worker: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(64), default="")
+    pid: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    renewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Meta(Base):
+    """Facts about the database itself, by key (e.g. which default topics were seeded once)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Feed(Base):

@@ -1,20 +1,28 @@
-"""Store methods for topics: the named keyword rules articles are tagged with."""
+"""Store methods for topics: the named keyword rules articles are tagged with.
+
+Default topics are seeded once: the ``meta`` row ``default_topics_seeded`` lists every default
+slug ever offered to this database, so one an admin deleted is not created again at the next
+start, while a default that a newer version adds still appears (once).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.base import StoreBase
 from storage.convert import topic_view
 from storage.errors import StorageError
-from storage.models import Topic
+from storage.models import Meta, Topic
 from storage.timeutil import utc_now
 from storage.validation import check_slug, clean_text, one_line
 from storage.views import TopicView
 
 _LOOSE = re.compile(r"[\W_]+")
+SEEDED_KEY = "default_topics_seeded"
 
 
 def _loose(value: str) -> str:
@@ -40,6 +48,41 @@ class TopicMethods(StoreBase):
                 row.name, row.rule = name, rule
             session.flush()
             return topic_view(row)
+
+    def seed_default_topics(self, defaults: Sequence[tuple[str, str, str]]) -> list[str]:
+        """Create each (slug, name, rule) default never offered before; the slugs created.
+
+        One transaction, with the meta row locked, so concurrent starts seed once between them.
+        A default whose slug exists already (an admin made it) is only recorded as offered.
+        """
+        now = utc_now()
+        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        created: list[str] = []
+        with self._write() as session:
+            session.execute(
+                dialect_insert(Meta)
+                .values(key=SEEDED_KEY, value="", updated_at=now)
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+            meta = session.scalars(
+                select(Meta).where(Meta.key == SEEDED_KEY).with_for_update()
+            ).one()
+            offered = {slug for slug in meta.value.split(",") if slug}
+            existing = set(session.scalars(select(Topic.slug)))
+            for slug, name, rule in defaults:
+                slug = check_slug(slug)
+                if slug in offered:
+                    continue
+                offered.add(slug)
+                if slug not in existing:
+                    session.add(
+                        Topic(slug=slug, name=one_line(name, 200), rule=rule, created_at=now)
+                    )
+                    created.append(slug)
+            value = ",".join(sorted(offered))
+            if value != meta.value:
+                meta.value, meta.updated_at = value, now
+        return created
 
     def list_topics(self) -> list[TopicView]:
         """Every topic, by name."""

@@ -115,6 +115,21 @@ class DeliveryView:
     window_start: datetime | None
     window_end: datetime | None
     parts_sent: int
+    # The part whose send started and was not confirmed (a crash left it "sending"), or None.
+    sending_part: int | None = None
+    claimed_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseView:
+    """A digest worker's lease (see storage.models.WorkerLease)."""
+
+    worker: str
+    host: str
+    pid: int
+    started_at: datetime
+    renewed_at: datetime
+    expires_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

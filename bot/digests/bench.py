@@ -222,7 +222,6 @@ async def _worker_async(args: argparse.Namespace) -> dict[str, Any]:
             store,
             TelegramSender(bot),
             pacer=Pacer(overall_per_second=OVERALL_PER_SECOND),
-            resume_all_at_start=True,
         )
         while True:
             report = await engine.run_once()
@@ -230,6 +229,7 @@ async def _worker_async(args: argparse.Namespace) -> dict[str, Any]:
                 totals[key] += getattr(report, key)
             if not await asyncio.to_thread(store.subscriptions_due, utc_now(), 1):
                 break
+        await engine.close()
     store.close()
     totals["peak_rss_mb"] = peak_rss_mb()
     return totals

@@ -80,6 +80,10 @@ class ConsoleDigests:
                 self._wake.wait(self.interval)
                 self._wake.clear()
         finally:
+            try:
+                loop.run_until_complete(self.engine.close())  # give the digest lease up
+            except Exception:
+                log.warning("could not release the console's digest lease", exc_info=True)
             loop.close()
 
 

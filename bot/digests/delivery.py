@@ -1,9 +1,14 @@
-"""The exactly-once delivery engine: claim in the database, send, record, mark, reschedule.
+"""The digest delivery engine: claim in the database, send, record, mark, reschedule.
 
 Transport-agnostic: it talks to a ``Sender`` (Telegram, the console, a test fake) whose
 typed errors say what happened. Claims live in the database (one row per subscription and
-period), never in memory, so a restarted process resumes a half-sent digest from the parts it
-recorded and two processes sharing PostgreSQL never send the same digest twice.
+period), never in memory, and each belongs to the worker that made it while that worker's
+lease lives (bot/digests/lease.py). So two processes on one database never send the same
+digest twice, and a restarted process resumes a half-sent digest from the parts it recorded.
+
+The guarantee after a crash (README, "Exactly once"): each part is recorded as "sending" before
+the send call and as sent after it; a resume sends a part left "sending" again. A chat thus
+gets every part, and at most one part twice (the one in flight when the process died).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any, Protocol, TypeVar
 
 from bot.core.types import Message
 from bot.digests.compose import ComposedDigest, DigestComposer, window_start
+from bot.digests.lease import DEFAULT_TTL, Lease
 from bot.digests.schedule import next_due, period_key
 from storage.store import Store
 from storage.views import ChatView, DeliveryView, SubscriptionView
@@ -69,6 +75,10 @@ class PermanentSendError(SendError):
     """The message was refused for good (a bad request): record the failure."""
 
 
+class ClaimLost(Exception):
+    """Another worker took the claim over (this one outlived its lease): stop sending it."""
+
+
 class Sender(Protocol):
     """Sends one message to one chat, raising the typed errors above."""
 
@@ -100,6 +110,7 @@ class RunReport:
     resumed: int = 0
     skipped: int = 0
     retries: int = 0
+    lost: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -214,7 +225,7 @@ class DeliveryEngine:
         pacer: Pacer | None = None,
         concurrency: int = 32,
         stale_after: timedelta = timedelta(minutes=5),
-        resume_all_at_start: bool | None = None,
+        lease_ttl: timedelta = DEFAULT_TTL,
         sleep: Sleep = asyncio.sleep,
         on_claimed: Callable[[DeliveryView], None] | None = None,
         on_part_sent: Callable[[DeliveryView, int], None] | None = None,
@@ -227,16 +238,13 @@ class DeliveryEngine:
         self.composer = composer or DigestComposer(store)
         self.pacer = pacer or Pacer(sleep=sleep)
         self.concurrency = max(1, concurrency)
+        # Own claims left by a postponed send are retried after this; others' by their lease.
         self.stale_after = stale_after
+        self.lease = Lease(store, self.worker, lease_ttl)
         self._sleep = sleep
         self._on_claimed = on_claimed
         self._on_part_sent = on_part_sent
         self.only_chat = only_chat
-        # On SQLite only one bot process runs, so any claim older than this one is orphaned.
-        self.resume_all_at_start = (
-            store.dialect == "sqlite" if resume_all_at_start is None else resume_all_at_start
-        )
-        self._started_at = utc_now()
         self._first_pass = True
         self.passes = 0
         self._running = asyncio.Lock()
@@ -252,13 +260,18 @@ class DeliveryEngine:
         if self._running.locked():
             report.skipped += 1
             return report
-        async with self._running:
+        async with self._running, self.lease.kept():
             if self._first_pass:
                 await self._call(plan_unscheduled, self.store, self.clock())
             await self._resume_stale(report)
             await self._deliver_due(report)
             self.passes += 1
         return report
+
+    async def close(self) -> None:
+        """A clean stop: give up the lease, so any leftover claim is resumed without waiting."""
+        async with self._running:
+            await self.lease.release()
 
     async def replan(self, chat_id: int) -> int:
         """Re-plan a chat's upcoming digests (its time zone changed, say)."""
@@ -283,14 +296,13 @@ class DeliveryEngine:
         await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(jobs)))))
 
     async def _resume_stale(self, report: RunReport) -> None:
-        # claimed_at is stamped by storage with the real time, whatever clock we were given.
-        older_than = utc_now() - self.stale_after
-        if self._first_pass and self.resume_all_at_start:
-            older_than = self._started_at
         self._first_pass = False
         if self.only_chat is not None:
             return  # a console engine leaves other chats' interrupted deliveries alone
-        stale = await self._call(self.store.claim_stale_deliveries, self.worker, older_than)
+        await self.lease.end_dead_neighbours()
+        # claimed_at is stamped by storage with the real time, whatever clock we were given.
+        own_older_than = utc_now() - self.stale_after
+        stale = await self._call(self.store.claim_stale_deliveries, self.worker, own_older_than)
         if stale:
             log.info("resuming %d interrupted digest deliveries", len(stale))
 
@@ -332,6 +344,12 @@ class DeliveryEngine:
     ) -> None:
         try:
             await work
+        except ClaimLost:
+            report.lost += 1
+            log.warning(
+                "digest for subscription %s was taken over by another worker: stopped",
+                subscription_id,
+            )
         except TransientSendError as error:
             # The claim stays; stale recovery picks it up from the parts already recorded.
             report.errors.append(f"subscription {subscription_id}: {error}")
@@ -381,17 +399,29 @@ class DeliveryEngine:
     async def _resume(self, delivery: DeliveryView, report: RunReport) -> None:
         sub = await self._call(self.store.get_subscription, delivery.subscription_id)
         if sub is None:
-            await self._call(
-                self.store.mark_delivery, delivery.id, STATUS_FAILED, error="unsubscribed"
-            )
+            await self._mark(delivery, STATUS_FAILED, error="unsubscribed")
             return
         chat = await self._call(self.store.get_chat, sub.chat_id)
         if chat is None or chat.blocked_at is not None:
-            await self._call(
-                self.store.mark_delivery, delivery.id, STATUS_BLOCKED, error=BLOCKED_NOTE
-            )
+            await self._mark(delivery, STATUS_BLOCKED, error=BLOCKED_NOTE)
             return
+        if delivery.sending_part is not None:
+            log.info(
+                "digest %s: part %d may have reached chat %s before the interruption; "
+                "sending it again (at least once)",
+                delivery.id,
+                delivery.sending_part + 1,
+                chat.id,
+            )
         await self._send(delivery, sub, chat, report)
+
+    async def _mark(self, delivery: DeliveryView, status: str, **details: Any) -> None:
+        """Finish the claim, if it is still ours."""
+        marked = await self._call(
+            self.store.mark_delivery, delivery.id, status, worker=self.worker, **details
+        )
+        if not marked:
+            raise ClaimLost()
 
     async def _send(
         self, delivery: DeliveryView, sub: SubscriptionView, chat: ChatView, report: RunReport
@@ -408,33 +438,32 @@ class DeliveryEngine:
         )
         chat_id = chat.id
         for index in range(delivery.parts_sent, len(digest.parts)):
+            # "sending" before the call, "sent" after it: a crash in between is resent.
+            if not await self._call(
+                self.store.record_part_sending, delivery.id, index, worker=self.worker
+            ):
+                raise ClaimLost()
             outcome = await self._send_part(chat_id, chat, digest.parts[index], report)
             if outcome == "blocked":
                 await self._call(self.store.set_chat_blocked, chat_id, True)
-                await self._call(
-                    self.store.mark_delivery, delivery.id, STATUS_BLOCKED, error=BLOCKED_NOTE
-                )
+                await self._mark(delivery, STATUS_BLOCKED, error=BLOCKED_NOTE)
                 await self._reschedule(sub.id, chat.timezone)
                 report.blocked += 1
                 return
             if isinstance(outcome, int):
                 chat_id = outcome
                 report.migrated += 1
-            await self._call(self.store.record_parts_sent, delivery.id, index + 1)
+            if not await self._call(
+                self.store.record_parts_sent, delivery.id, index + 1, worker=self.worker
+            ):
+                raise ClaimLost()
             report.parts += 1
             if self._on_part_sent is not None:
                 self._on_part_sent(delivery, index + 1)
         if digest.parts:
-            await self._call(
-                self.store.mark_delivery,
-                delivery.id,
-                STATUS_SENT,
-                article_count=digest.article_count,
-            )
+            await self._mark(delivery, STATUS_SENT, article_count=digest.article_count)
         else:
-            await self._call(
-                self.store.mark_delivery, delivery.id, STATUS_SKIPPED, error=EMPTY_NOTE
-            )
+            await self._mark(delivery, STATUS_SKIPPED, error=EMPTY_NOTE)
         await self._reschedule(sub.id, chat.timezone)
         if digest.parts:
             report.sent += 1

@@ -60,11 +60,11 @@ def test_claim_stale_deliveries(store: Store) -> None:
     stale = store.claim_delivery(sub_id, "old", worker="dead", window_start=START, window_end=END)
     done = store.claim_delivery(sub_id, "done", worker="dead", window_start=START, window_end=END)
     store.mark_delivery(done.id, "sent")
-    future = datetime.now(UTC) + timedelta(minutes=1)
-    taken = store.claim_stale_deliveries("alive", future)
-    assert [d.id for d in taken] == [stale.id]
+    store.renew_lease("alive", host="h", pid=1, ttl=timedelta(minutes=1))
+    taken = store.claim_stale_deliveries("alive")  # "dead" holds no lease
+    assert [d.id for d in taken] == [stale.id] and taken[0].claimed_by == "alive"
     assert taken[0].claimed_at > stale.claimed_at
-    assert store.claim_stale_deliveries("other", stale.claimed_at) == []
+    assert store.claim_stale_deliveries("other") == []  # "alive" holds a live lease
 
 
 def test_feeds(store: Store) -> None:
@@ -142,10 +142,9 @@ def test_stale_claim_locked_elsewhere_is_skipped_on_postgres(postgres_url: str) 
     try:
         sub_id = _subscription(store)
         stale = store.claim_delivery(sub_id, "p", worker="dead", window_start=START, window_end=END)
-        future = datetime.now(UTC) + timedelta(minutes=1)
         with psycopg.connect(postgres_url) as other:
             other.execute("SELECT id FROM deliveries WHERE id = %s FOR UPDATE", (stale.id,))
-            assert store.claim_stale_deliveries("alive", future) == []
-        assert [d.id for d in store.claim_stale_deliveries("alive", future)] == [stale.id]
+            assert store.claim_stale_deliveries("alive") == []
+        assert [d.id for d in store.claim_stale_deliveries("alive")] == [stale.id]
     finally:
         store.close()

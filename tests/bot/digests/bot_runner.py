@@ -4,7 +4,8 @@ Run as ``python -m tests.bot.digests.bot_runner`` with the usual environment (to
 DATABASE_URL) and optionally:
   DIGEST_TEST_KILL_AFTER_CLAIM=1   die (SIGKILL) right after the first delivery is claimed
   DIGEST_TEST_KILL_AFTER_PARTS=N   die right after the N-th message part was sent and recorded
-  DIGEST_TEST_STALE_SECONDS=S      take over claims older than S seconds (PostgreSQL restarts)
+  DIGEST_TEST_STALE_SECONDS=S      retry its own postponed claims after S seconds
+  DIGEST_TEST_LEASE_SECONDS=S      the worker lease's time to live (default 60)
   DIGEST_TEST_INTERVAL=S           seconds between delivery passes (default 0.5)
 """
 
@@ -48,6 +49,9 @@ def main() -> None:
     stale = os.environ.get("DIGEST_TEST_STALE_SECONDS")
     if stale:
         options["stale_after"] = timedelta(seconds=float(stale))
+    lease = os.environ.get("DIGEST_TEST_LEASE_SECONDS")
+    if lease:
+        options["lease_ttl"] = timedelta(seconds=float(lease))
     interval = float(os.environ.get("DIGEST_TEST_INTERVAL", "0.5"))
     install(application, store, settings, interval=interval, **options)
     application.run_polling(poll_interval=0.0, timeout=1, close_loop=True)

@@ -36,6 +36,9 @@ def engine_for(
     return DeliveryEngine(store, sender, clock=clock, **options)  # type: ignore[arg-type]
 
 
+SHORT = timedelta(milliseconds=300)
+
+
 def just_due() -> datetime:
     """A due instant just after the articles a test added (windows end at the due instant)."""
     return datetime.now(UTC) + timedelta(milliseconds=5)
@@ -125,12 +128,15 @@ async def test_crash_between_claim_and_send_is_resumed_once(store: Store) -> Non
         claims.append(1)
         raise Crash()
 
-    crashing = engine_for(store, sender, clock, on_claimed=die_after_first_claim, concurrency=1)
+    crashing = engine_for(
+        store, sender, clock, on_claimed=die_after_first_claim, concurrency=1, lease_ttl=SHORT
+    )
     with pytest.raises(Crash):
         await crashing.run_once()
     assert sender.sent == [] and len(claims) == 1
 
-    restarted = engine_for(store, sender, clock, resume_all_at_start=True)
+    await asyncio.sleep(SHORT.total_seconds() * 1.5)  # the dead worker's lease runs out
+    restarted = engine_for(store, sender, clock)
     report = await restarted.run_once()
     assert report.resumed == 1
     assert Counter(item.chat_id for item in sender.sent) == {501: 1, 502: 1}
@@ -146,10 +152,14 @@ async def test_crash_between_parts_resumes_with_the_next_part(store: Store) -> N
     sender = FakeSender()
     sender.crash_on_attempt = 2
     with pytest.raises(Crash):
-        await engine_for(store, sender, clock).run_once()
+        await engine_for(store, sender, clock, lease_ttl=SHORT).run_once()
     assert len(sender.sent) == 1
+    (sub,) = store.chat_subscriptions(601)
+    (row,) = store.deliveries_for(sub.id)
+    assert (row.parts_sent, row.sending_part) == (1, 1)  # the crash came mid-send of part 2
 
-    report = await engine_for(store, sender, clock, resume_all_at_start=True).run_once()
+    await asyncio.sleep(SHORT.total_seconds() * 1.5)
+    report = await engine_for(store, sender, clock).run_once()
     texts = sender.to(601)
     assert report.resumed == 1 and len(texts) >= 3
     assert len(set(texts)) == len(texts)  # no part twice
