@@ -149,6 +149,7 @@ BENCH_MODULES = {
     "summarize": "summarizer.bench",
     "chat": "bot.bench",
     "digest": "bot.digests.bench",
+    "digest-quality": "summarizer.bench_digest",
     "ingest": "ingest.bench",
     "languages": "summarizer.bench_languages",
 }

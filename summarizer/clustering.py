@@ -41,9 +41,9 @@ if TYPE_CHECKING:  # digest.py imports this module: the type only, no import cyc
 class Settings:
     """The measured thresholds of the same-story decision (see docs/benchmarks.md)."""
 
-    same_story: float = 0.45  # combined score at or above which two articles match
-    containment_share: float = 0.6  # weight of containment (the rest: weighted cosine)
-    title_bonus: float = 0.15  # added for fully overlapping headlines
+    same_story: float = 0.55  # combined score at or above which two articles match
+    containment_share: float = 1.0  # weight of containment (the rest: weighted cosine)
+    title_bonus: float = 0.0  # added for fully overlapping headlines
     name_bonus: float = 0.1  # added when the shared names carry all names of the smaller
     name_penalty: float = 0.2  # taken off when both name people or bodies and none agree
     figure_penalty: float = 0.2  # taken off when both give exact figures and none agree
@@ -119,44 +119,55 @@ class _Window:
         for profile in profiles:
             self.df.update(profile.terms)
         count = len(profiles)
+        generic: frozenset[str] = frozenset().union(
+            *(generic_terms(code) for code in {p.language for p in profiles})
+        )
+        self.generic = generic
         # Terms in more than 5% of a large window are this window's common words.
-        self.common_df = max(3, int(0.05 * count))
-        self._generic = {p.language: generic_terms(p.language) for p in profiles}
-        self.weight_of: dict[str, dict[str, float]] = defaultdict(dict)
-        self.totals: list[float] = []
-        self.title_totals: list[float] = []
-        for profile in profiles:
-            weights = self.weight_of[profile.language]
-            generic = self._generic[profile.language]
-            for term in profile.terms:
-                if term not in weights:
-                    idf = math.log(1.0 + (count + 1.0) / (self.df[term] + 0.5))
-                    weights[term] = idf * settings.generic_factor if term in generic else idf
-            self.totals.append(sum(weights[t] for t in profile.terms))
-            self.title_totals.append(sum(weights[t] for t in profile.title))
+        common_df = max(3, int(0.05 * count))
+        log, scale = math.log, settings.generic_factor
+        self.weights: dict[str, float] = {}
+        self.specific: set[str] = set()  # neither generic nor common in this window
+        for term, df in self.df.items():
+            idf = log(1.0 + (count + 1.0) / (df + 0.5))
+            if term in generic:
+                idf *= scale
+            elif df <= common_df:
+                self.specific.add(term)
+            self.weights[term] = idf
+        weight = self.weights.__getitem__
+        self.totals = [sum(map(weight, p.terms)) for p in profiles]
+        self.title_totals = [sum(map(weight, p.title)) for p in profiles]
 
     def scored_candidates(self) -> dict[tuple[int, int], float]:
-        """Scores of the pairs worth comparing, found through the inverted index."""
+        """Scores of the pairs worth comparing, found through the inverted index.
+
+        Each article queries the index with its most distinctive terms (leaving out those in
+        too many articles); a pair is scored when two of them or more are shared.
+        """
         count = len(self.profiles)
         cap = max(_MIN_POSTING_CAP, int(4 * math.sqrt(count)))
-        postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+        df, weights = self.df, self.weights
+        postings: dict[str, list[int]] = defaultdict(list)
+        queries: list[list[str]] = []
         for index, profile in enumerate(self.profiles):
-            for term in profile.terms:
-                if self.df[term] <= cap:
-                    postings[(profile.language, term)].append(index)
+            usable = [t for t in profile.terms if df[t] <= cap]
+            for term in usable:
+                postings[term].append(index)
+            usable.sort(key=lambda t: (-weights[t], t))
+            queries.append(usable[:_QUERY_TERMS])
         scores: dict[tuple[int, int], float] = {}
-        for index, profile in enumerate(self.profiles):
-            weights = self.weight_of[profile.language]
-            query = sorted(
-                (t for t in profile.terms if self.df[t] <= cap),
-                key=lambda t: (-weights[t], t),
-            )[:_QUERY_TERMS]
+        languages = [p.language for p in self.profiles]
+        for index, query in enumerate(queries):
             overlap: Counter[int] = Counter()
             for term in query:
-                for other in postings[(profile.language, term)]:
-                    if other != index:
-                        overlap[other] += weights[term]
-            for other, _ in overlap.most_common(_PARTNERS):
+                overlap.update(postings[term])
+            del overlap[index]
+            for other, shared in overlap.most_common(_PARTNERS):
+                if shared < 2:
+                    break
+                if languages[other] != languages[index]:
+                    continue
                 pair = (index, other) if index < other else (other, index)
                 if pair not in scores:
                     scores[pair] = self.score(*pair)
@@ -168,14 +179,10 @@ class _Window:
         if a.language != b.language:
             return 0.0
         settings = self.settings
-        weights = self.weight_of[a.language]
-        generic = self._generic[a.language]
         shared = a.terms & b.terms
-        common = self.common_df
-        specific = sum(1 for t in shared if t not in generic and self.df[t] <= common)
-        if specific < settings.min_shared:
+        if len(shared & self.specific) < settings.min_shared:
             return 0.0
-        shared_weight = sum(weights[t] for t in shared)
+        shared_weight = sum(map(self.weights.__getitem__, shared))
         total_a, total_b = self.totals[first], self.totals[second]
         if total_a <= 0 or total_b <= 0:
             return 0.0
@@ -184,28 +191,26 @@ class _Window:
         score = settings.containment_share * containment + (
             1.0 - settings.containment_share
         ) * cosine
-        score += settings.title_bonus * self._title_overlap(first, second, weights, generic)
+        score += settings.title_bonus * self._title_overlap(first, second)
         cover = _name_cover(a, b)
         if cover is None:
             score -= settings.name_penalty
         else:
             score += settings.name_bonus * cover
-        if _figures_disagree(a, b):
+        if a.figures and b.figures and not a.figures & b.figures:
             score -= settings.figure_penalty
         if a.months and b.months and not a.months & b.months:
             score -= settings.month_penalty
         return score - self._time_penalty(first, second)
 
-    def _title_overlap(
-        self, first: int, second: int, weights: dict[str, float], generic: frozenset[str]
-    ) -> float:
+    def _title_overlap(self, first: int, second: int) -> float:
         a, b = self.profiles[first], self.profiles[second]
         shared = a.title & b.title
         # Short generic headlines ("Live updates") say nothing: three specific words at least.
-        if sum(1 for t in shared if t not in generic) < 3:
+        if len(shared - self.generic) < 3:
             return 0.0
         smaller = min(self.title_totals[first], self.title_totals[second])
-        return sum(weights[t] for t in shared) / smaller if smaller > 0 else 0.0
+        return sum(map(self.weights.__getitem__, shared)) / smaller if smaller > 0 else 0.0
 
     def _time_penalty(self, first: int, second: int) -> float:
         a, b = self.times[first], self.times[second]
@@ -229,22 +234,8 @@ def _name_cover(a: Profile, b: Profile) -> float | None:
     if not a.names or not b.names:
         return 0.0
     small, large = (a.names, b.names) if len(a.names) <= len(b.names) else (b.names, a.names)
-    large_words = [frozenset(n.split()) for n in large]
-    matched = 0
-    for name in small:
-        words = frozenset(name.split())
-        if any(words <= other or other <= words for other in large_words):
-            matched += 1
+    matched = sum(1 for words in small if any(words <= other or other <= words for other in large))
     return matched / len(small) if matched else None
-
-
-def _exact_figures(profile: Profile) -> set[str]:
-    return {t for t in profile.terms if t[0] == "#" and ("." in t or len(t) > 4)}
-
-
-def _figures_disagree(a: Profile, b: Profile) -> bool:
-    first, second = _exact_figures(a), _exact_figures(b)
-    return bool(first and second and not first & second)
 
 
 def _link(window: _Window, scores: dict[tuple[int, int], float]) -> list[int]:

@@ -93,14 +93,15 @@ class Profile:
     """What clustering knows of one article.
 
     `terms` are stemmed content words and `#`-prefixed figures; `title` the subset from the
-    headline; `names` capitalised spans of stems ("feder reserv"); `months` the calendar
-    months (1-12) it names.
+    headline; `names` capitalised spans as sets of stems ({"feder", "reserv"}); `figures`
+    exact numbers; `months` the calendar months (1-12) it names.
     """
 
     language: str
     terms: frozenset[str]
     title: frozenset[str]
-    names: frozenset[str]
+    names: tuple[frozenset[str], ...]
+    figures: frozenset[str]
     months: frozenset[int]
     has_summary: bool
 
@@ -227,12 +228,16 @@ def build_profile(title: str, body: str, declared: str, *, has_summary: bool) ->
         title, stem, ignored, generic, True
     )
     body_terms, body_names, body_months = _words_and_names(body, stem, ignored, generic, False)
-    name_set = frozenset(title_names + body_names)
+    name_set = tuple(frozenset(n.split()) for n in dict.fromkeys(title_names + body_names))
+    terms = frozenset(title_terms + body_terms)
+    # Exact figures ("61.0", "2500"): two reports of one event give the same ones.
+    figures = frozenset(t for t in terms if t[0] == "#" and ("." in t or len(t) > 4))
     return Profile(
         language=code,
-        terms=frozenset(title_terms + body_terms),
+        terms=terms,
         title=frozenset(title_terms),
         names=name_set,
+        figures=figures,
         months=frozenset(title_months + body_months),
         has_summary=has_summary,
     )
