@@ -16,6 +16,7 @@ from storage.base import StoreBase
 from storage.convert import article_view, article_views, topic_slugs_of
 from storage.errors import StorageError
 from storage.models import Article, ArticleTopic, Feed, Topic
+from storage.search_terms import stems_for_index
 from storage.timeutil import as_utc, utc_now
 from storage.validation import (
     PreparedArticle,
@@ -30,22 +31,22 @@ from storage.views import AddResult, ArticleDraft, ArticleView, Page
 BATCH_SIZE = 1000
 MAX_PAGE = 100
 _ARTICLES = Article.__table__
+# Every column a view needs: the search stems are for the index only (and can be long).
+_VIEW = select(*(column for column in _ARTICLES.c if column.name != "search_stems"))
 _LINKS = ArticleTopic.__table__
 _TOPICS = Topic.__table__
 # Statements built once: building them per call costs more than running them on SQLite.
-_BY_ID = select(_ARTICLES).where(_ARTICLES.c.id == bindparam("id"))
-_BY_URL = select(_ARTICLES).where(_ARTICLES.c.url == bindparam("url"))
-_BY_IDS = select(_ARTICLES).where(_ARTICLES.c.id.in_(bindparam("ids", expanding=True)))
+_BY_ID = _VIEW.where(_ARTICLES.c.id == bindparam("id"))
+_BY_URL = _VIEW.where(_ARTICLES.c.url == bindparam("url"))
+_BY_IDS = _VIEW.where(_ARTICLES.c.id.in_(bindparam("ids", expanding=True)))
 _LATEST = (
-    select(_ARTICLES)
-    .order_by(_ARTICLES.c.sort_at.desc(), _ARTICLES.c.id.desc())
+    _VIEW.order_by(_ARTICLES.c.sort_at.desc(), _ARTICLES.c.id.desc())
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
 _TOPIC_ID = select(_TOPICS.c.id).where(_TOPICS.c.slug == bindparam("slug"))
 _TOPIC_LATEST = (
-    select(_ARTICLES)
-    .join(_LINKS, _LINKS.c.article_id == _ARTICLES.c.id)
+    _VIEW.join(_LINKS, _LINKS.c.article_id == _ARTICLES.c.id)
     .where(_LINKS.c.topic_id == bindparam("topic_id"))
     .order_by(_LINKS.c.sort_at.desc(), _LINKS.c.article_id.desc())
     .limit(bindparam("limit"))
@@ -319,6 +320,7 @@ def _insert(
             "summary": p.summary,
             "summary_algorithm": p.summary_algorithm,
             "feed_id": p.feed_id if p.feed_id in known_feeds else None,
+            "search_stems": stems_for_index(p.language, p.title, p.body),
         }
         for p in batch
     ]

@@ -1,61 +1,73 @@
 """Full-text search: the FTS objects of each backend and safe, ranked queries over them.
 
-SQLite: an FTS5 external-content table ``articles_fts`` over articles(title, body), kept
-current by triggers, ranked by bm25 with the title weighted above the body. Its porter
-tokenizer folds English inflections ("oils" finds "oil"); other scripts pass through unchanged.
-PostgreSQL: a generated ``search_vector`` tsvector column holding each word both stemmed (the
-'english' configuration) and exact (the 'simple' one, so Russian and other scripts behave as on
-SQLite), with a GIN index, ranked by ts_rank_cd. Neither object is in the ORM models;
-migrations create them and the autogenerate comparison skips them (``is_fts_object``).
+SQLite: an FTS5 external-content table ``articles_fts`` over articles(title, body,
+search_stems), kept current by triggers, ranked by bm25 with the title weighted above the body.
+Its porter tokenizer folds English inflections ("oils" finds "oil"); ``search_stems`` holds the
+Snowball stems of a Russian article's words (storage/search_terms.py), so "Путина" finds
+"Путин". PostgreSQL: a generated ``search_vector`` tsvector column holding each word stemmed
+in the article's language (the 'russian' configuration for Russian articles, 'english' for the
+rest) and exact (the 'simple' one), with a GIN index, ranked by ts_rank_cd normalised by
+length. Neither object is in the ORM models; migrations create them and the autogenerate
+comparison skips them (``is_fts_object``).
 
-User input never reaches the query syntax: it is reduced to word tokens, which are quoted
-(FTS5) or passed one by one to plainto_tsquery (PostgreSQL), where a word matches its English
-stem or its exact form. All words must match; when none does with all of them, articles
-matching any word are returned instead.
+User input never reaches the query syntax: it is parsed into words, "phrases" and -exclusions
+of letters and digits only (storage/search_terms.py), which are quoted (FTS5) or bound as
+parameters of plainto_tsquery / phraseto_tsquery (PostgreSQL). All included terms must match;
+when none does with all of them, articles matching any are returned instead. Excluded terms
+never match.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 
 from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Connection
+
+from storage.search_terms import MAX_TOKENS, TOKEN, ParsedQuery, Term, parse_query, russian_stem
 
 FTS_TABLE = "articles_fts"
 PG_COLUMN = "search_vector"
 PG_INDEX = "ix_articles_search_vector"
 # tsvector values are limited to 1 MB; indexing the body's first characters keeps us far below.
 PG_BODY_CHARS = 300_000
-MAX_TOKENS = 16
-_TOKEN = re.compile(r"[^\W_]+")
 
 # Each revision's definition, so a migration recreates exactly the objects of its revision.
 # 1: no stemming. 2: English inflections fold together (porter on SQLite, the 'english'
 # configuration beside 'simple' on PostgreSQL); other scripts pass through unchanged.
+# 3: Russian inflections fold too (a stems column on SQLite, the 'russian' configuration for
+# Russian articles on PostgreSQL).
 SQLITE_TOKENIZE = {
     1: "unicode61 remove_diacritics 2",
     2: "porter unicode61 remove_diacritics 2",
+    3: "porter unicode61 remove_diacritics 2",
 }
-PG_CONFIGS = {1: ("simple",), 2: ("english", "simple")}
-LATEST = 2
+SQLITE_COLUMNS = {1: ("title", "body"), 2: ("title", "body"), 3: ("title", "body", "search_stems")}
+# The stemming configuration of each revision: a constant, or chosen by the article's language.
+_BY_LANGUAGE = "CASE WHEN language = 'ru' THEN 'russian'::regconfig ELSE 'english'::regconfig END"
+PG_CONFIGS = {1: ("'simple'",), 2: ("'english'", "'simple'"), 3: (_BY_LANGUAGE, "'simple'")}
+LATEST = 3
 
 
 def sqlite_ddl(version: int) -> tuple[str, ...]:
     """The FTS5 table, its triggers and the index rebuild of one revision."""
+    columns = SQLITE_COLUMNS[version]
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
     return (
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body, "
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({names}, "
         f"content='articles', content_rowid='id', tokenize='{SQLITE_TOKENIZE[version]}')",
         f"CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN "
-        f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+        f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new}); END",
         f"CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN "
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) "
-        "VALUES ('delete', old.id, old.title, old.body); END",
-        f"CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE OF title, body ON articles "
-        f"BEGIN INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) "
-        "VALUES ('delete', old.id, old.title, old.body); "
-        f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) "
+        f"VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE OF {names} ON articles "
+        f"BEGIN INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) "
+        f"VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new}); END",
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
     )
 
@@ -63,9 +75,9 @@ def sqlite_ddl(version: int) -> tuple[str, ...]:
 def postgres_ddl(version: int) -> tuple[str, ...]:
     """The generated tsvector column and its GIN index of one revision."""
     configs = PG_CONFIGS[version]
-    title = " || ".join(f"to_tsvector('{c}', coalesce(title, ''))" for c in configs)
+    title = " || ".join(f"to_tsvector({c}, coalesce(title, ''))" for c in configs)
     body = " || ".join(
-        f"to_tsvector('{c}', left(coalesce(body, ''), {PG_BODY_CHARS}))" for c in configs
+        f"to_tsvector({c}, left(coalesce(body, ''), {PG_BODY_CHARS}))" for c in configs
     )
     return (
         f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector GENERATED ALWAYS AS ("
@@ -95,7 +107,7 @@ _SQLITE_COUNT = text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH 
 # bm25() cannot sit beside a window function, so the tiers are numbered in a second step.
 _SQLITE_IDS = text(
     "WITH matches AS MATERIALIZED ("
-    f"SELECT rowid AS id, bm25({FTS_TABLE}, 4.0, 1.0) AS score FROM {FTS_TABLE} "
+    f"SELECT rowid AS id, bm25({FTS_TABLE}, 4.0, 1.0, 1.0) AS score FROM {FTS_TABLE} "
     f"WHERE {FTS_TABLE} MATCH :query ORDER BY rowid DESC LIMIT :candidates), "
     "tiered AS (SELECT id, score, (row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier "
     "FROM matches) "
@@ -105,35 +117,45 @@ _SQLITE_IDS = text(
 )
 
 
-def _pg_tsquery(words: int, match_all: bool) -> str:
-    """Each word matches its English stem or its exact form; words joined by AND or OR."""
-    configs = PG_CONFIGS[LATEST]
-    terms = (
-        "(" + " || ".join(f"plainto_tsquery('{c}', :w{i})" for c in configs) + ")"
-        for i in range(words)
-    )
-    return "(" + (" && " if match_all else " || ").join(terms) + ")"
+# On PostgreSQL a word matches its stem in either language of the index, or its exact form;
+# a phrase matches the same way, word after word.
+_PG_QUERY_CONFIGS = ("english", "russian", "simple")
 
 
-@lru_cache(maxsize=2 * MAX_TOKENS)
-def _pg_count(words: int, match_all: bool) -> TextClause:
+def _pg_term(index: int, term_words: int) -> str:
+    function = "plainto_tsquery" if term_words == 1 else "phraseto_tsquery"
+    return "(" + " || ".join(f"{function}('{c}', :t{index})" for c in _PG_QUERY_CONFIGS) + ")"
+
+
+def _pg_tsquery(shape: tuple[tuple[int, bool], ...], match_all: bool) -> str:
+    """The tsquery of a query's shape: included terms joined by AND or OR, exclusions negated."""
+    included = [_pg_term(i, n) for i, (n, negated) in enumerate(shape) if not negated]
+    excluded = [f"!!{_pg_term(i, n)}" for i, (n, negated) in enumerate(shape) if negated]
+    query = "(" + (" && " if match_all else " || ").join(included) + ")"
+    return "(" + " && ".join([query, *excluded]) + ")"
+
+
+@lru_cache(maxsize=256)
+def _pg_count(shape: tuple[tuple[int, bool], ...], match_all: bool) -> TextClause:
     return text(
-        f"SELECT count(*) FROM articles WHERE {PG_COLUMN} @@ {_pg_tsquery(words, match_all)}"
+        f"SELECT count(*) FROM articles WHERE {PG_COLUMN} @@ {_pg_tsquery(shape, match_all)}"
     )
 
 
 # The matches are collected through the GIN index first (MATERIALIZED): left to itself the
-# planner walks the primary key backwards and tests every row, ten times slower.
-@lru_cache(maxsize=2 * MAX_TOKENS)
-def _pg_ids(words: int, match_all: bool) -> TextClause:
-    tsquery = _pg_tsquery(words, match_all)
+# planner walks the primary key backwards and tests every row, ten times slower. ts_rank_cd's
+# normalisation 1 divides by the log of the length, as bm25 does on SQLite: without it a long
+# article that mentions "rates" often outranks a short one about interest rates rising.
+@lru_cache(maxsize=256)
+def _pg_ids(shape: tuple[tuple[int, bool], ...], match_all: bool) -> TextClause:
+    tsquery = _pg_tsquery(shape, match_all)
     return text(
         f"WITH hits AS MATERIALIZED (SELECT id FROM articles WHERE {PG_COLUMN} @@ {tsquery}), "
         "matches AS (SELECT id, (row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier "
         "FROM hits ORDER BY id DESC LIMIT :candidates) "
         "SELECT articles.id, (SELECT count(*) FROM hits) "
         "FROM matches JOIN articles ON articles.id = matches.id "
-        f"ORDER BY matches.tier, ts_rank_cd(articles.{PG_COLUMN}, {tsquery}) DESC, "
+        f"ORDER BY matches.tier, ts_rank_cd(articles.{PG_COLUMN}, {tsquery}, 1) DESC, "
         "articles.sort_at DESC, articles.id DESC LIMIT :limit OFFSET :offset"
     )
 
@@ -164,52 +186,70 @@ def is_fts_object(name: str | None, type_: str) -> bool:
 
 def query_tokens(query: str) -> list[str]:
     """The words of a user's query: letters and digits only, lower-cased, at most 16."""
-    return _TOKEN.findall(query.casefold())[:MAX_TOKENS]
+    return TOKEN.findall(query.casefold())[:MAX_TOKENS]
 
 
 def search_ids(
     connection: Connection, query: str, limit: int, offset: int
 ) -> tuple[list[int], int]:
     """Ids of matching articles, best first, and how many match in all."""
-    tokens = query_tokens(query)
-    if not tokens:
+    parsed = parse_query(query)
+    if not parsed.include:
         return [], 0
-    ids, total = _search(connection, tokens, limit, offset, match_all=True)
-    if total == 0 and len(tokens) > 1:
-        ids, total = _search(connection, tokens, limit, offset, match_all=False)
+    ids, total = _search(connection, parsed, limit, offset, match_all=True)
+    if total == 0 and len(parsed.include) > 1:
+        ids, total = _search(connection, parsed, limit, offset, match_all=False)
     return ids, total
 
 
 def _search(
-    connection: Connection, tokens: list[str], limit: int, offset: int, *, match_all: bool
+    connection: Connection, parsed: ParsedQuery, limit: int, offset: int, *, match_all: bool
 ) -> tuple[list[int], int]:
     params = {
-        **_query_params(connection, tokens, match_all),
+        **_query_params(connection, parsed, match_all),
         "tier": TIER,
         "candidates": TIER * math.ceil((offset + limit) / TIER),
         "limit": limit,
         "offset": offset,
     }
     if connection.dialect.name == "sqlite":
-        total = _count(connection, tokens, match_all=match_all)
+        total = _count(connection, parsed, match_all=match_all)
         if total == 0 or offset >= total:
             return [], total
         return list(connection.execute(_SQLITE_IDS, params).scalars()), total
-    rows = connection.execute(_pg_ids(len(tokens), match_all), params).all()
+    rows = connection.execute(_pg_ids(parsed.shape, match_all), params).all()
     if rows:
         return [row[0] for row in rows], int(rows[0][1])
-    return [], _count(connection, tokens, match_all=match_all) if offset else 0
+    return [], _count(connection, parsed, match_all=match_all) if offset else 0
 
 
-def _query_params(connection: Connection, tokens: list[str], match_all: bool) -> dict[str, str]:
+def _fts5_term(term: Term) -> str:
+    """An FTS5 expression for one word or phrase: the text as written, or its Russian stems."""
+    written = f'{{title body}} : "{" ".join(term.words)}"'
+    if not term.cyrillic:
+        return written
+    stems = " ".join(russian_stem(word) for word in term.words)
+    return f'({written} OR search_stems : "{stems}")'
+
+
+def fts5_query(parsed: ParsedQuery, match_all: bool) -> str:
+    """The MATCH expression of a parsed query (its words are letters and digits only)."""
+    included = (" AND " if match_all else " OR ").join(_fts5_term(t) for t in parsed.include)
+    if not parsed.exclude:
+        return included
+    excluded = " OR ".join(_fts5_term(t) for t in parsed.exclude)
+    return f"({included}) NOT ({excluded})"
+
+
+def _query_params(connection: Connection, parsed: ParsedQuery, match_all: bool) -> dict[str, str]:
     if connection.dialect.name == "sqlite":
-        joined = (" AND " if match_all else " OR ").join(f'"{token}"' for token in tokens)
-        return {"query": joined}
-    return {f"w{i}": token for i, token in enumerate(tokens)}
+        return {"query": fts5_query(parsed, match_all)}
+    terms = (*parsed.include, *parsed.exclude)
+    return {f"t{i}": " ".join(term.words) for i, term in enumerate(terms)}
 
 
-def _count(connection: Connection, tokens: list[str], *, match_all: bool) -> int:
+def _count(connection: Connection, parsed: ParsedQuery, *, match_all: bool) -> int:
     sqlite = connection.dialect.name == "sqlite"
-    statement = _SQLITE_COUNT if sqlite else _pg_count(len(tokens), match_all)
-    params = _query_params(connection, tokens, match_all)
+    statement = _SQLITE_COUNT if sqlite else _pg_count(parsed.shape, match_all)
+    params = _query_params(connection, parsed, match_all)
     return int(connection.execute(statement, params).scalar() or 0)

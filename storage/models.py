@@ -50,6 +50,9 @@ class Article(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     summary_algorithm: Mapped[str] = mapped_column(String(32), default="")
     feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
+    # The Snowball stems of a Russian article's words, for search (storage/search_terms.py);
+    # deferred: only the search index reads it.
+    search_stems: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
     topics: Mapped[list[ArticleTopic]] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True
