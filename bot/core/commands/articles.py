@@ -311,8 +311,8 @@ async def _search_page(ctx: Context, req: Request, query: str, offset: int) -> R
 @command(
     "search",
     help="full-text search in the stored articles",
-    usage="/search <words>",
-    examples=("/search pipeline gas", "/search inflation"),
+    usage='/search <words | "a phrase" | -excluded>',
+    examples=("/search pipeline gas", '/search "interest rates" -china', "/search Путина"),
 )
 async def search(ctx: Context, req: Request) -> Reply:
     """Full-text search, best match first, with a More button."""
