@@ -1,4 +1,4 @@
-"""Russian search (migration 0003), phrases and exclusions, on both backends."""
+"""Russian search (migration 0004), phrases and exclusions, on both backends."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def test_stems_of_a_russian_text() -> None:
 
 
 def test_migration_stems_russian_articles_stored_before_it(store: Store) -> None:
-    downgrade(store.engine, "0002")
+    downgrade(store.engine, "0003")
     with store.engine.begin() as connection:
         connection.execute(
             text(

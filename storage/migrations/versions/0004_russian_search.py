@@ -5,8 +5,8 @@ the Russian articles already stored, and recreates the full-text objects: SQLite
 stems as a third FTS5 column; PostgreSQL stems Russian articles with its 'russian'
 configuration (chosen by ``articles.language``) beside 'simple'.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from alembic import op
 from storage import fts
 from storage.search_terms import stems_for_index
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
