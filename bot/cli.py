@@ -79,14 +79,18 @@ def _with_webhook_flags(args: argparse.Namespace, settings: Settings) -> Setting
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_token:
         from bot.telegram.app import run_telegram
+        from storage.process_lock import single_bot_process
 
         settings = _with_webhook_flags(args, settings)
-        return run_telegram(
-            settings,
-            webhook_url=settings.webhook_url,
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-        )
+        # On SQLite a second bot process refuses to start, naming the pid that runs (PostgreSQL
+        # may be shared: each digest claim has one owner whatever the number of processes).
+        with single_bot_process(settings.database_url):
+            return run_telegram(
+                settings,
+                webhook_url=settings.webhook_url,
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+            )
     if not _stdin_is_terminal():
         # Docker, compose, systemd: a console here would read EOF, exit 0 and be restarted in
         # a loop, so a missing token is an error that names the fix, and nothing is written.

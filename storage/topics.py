@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.base import StoreBase
 from storage.convert import topic_view
 from storage.errors import StorageError
-from storage.models import Meta, Topic
+from storage.models import Meta, Subscription, Topic
 from storage.timeutil import utc_now
 from storage.validation import check_slug, clean_text, one_line
 from storage.views import TopicView
@@ -101,6 +101,22 @@ class TopicMethods(StoreBase):
         loose = _loose(wanted)
         matches = [t for t in topics if loose and loose in (_loose(t.slug), _loose(t.name))]
         return matches[0] if matches else None
+
+    def topic_subscriber_count(self, topic_id: int) -> int:
+        """How many chats subscribe to the topic (paused subscriptions included)."""
+        with self._read() as session:
+            count = session.scalar(
+                select(func.count())
+                .select_from(Subscription)
+                .where(Subscription.topic_id == topic_id)
+            )
+            return int(count or 0)
+
+    def get_topic(self, topic_id: int) -> TopicView | None:
+        """A topic by id."""
+        with self._read() as session:
+            row = session.get(Topic, topic_id)
+            return None if row is None else topic_view(row)
 
     def delete_topic(self, slug: str) -> bool:
         """Delete a topic with its article links and subscriptions; False when there was none."""

@@ -77,6 +77,16 @@ class _FailureRule:
     description: str | None
 
 
+@dataclass(slots=True)
+class _Hold:
+    """Calls of ``method`` past the first ``after`` are carried out but not answered yet."""
+
+    method: str
+    after: int
+    passed: int = 0
+    held: int = 0
+
+
 class BotApiServer(UserActions, Readouts, BotApiMethods):
     """The fake Bot API; use as a context manager or call ``start``/``stop``."""
 
@@ -130,6 +140,7 @@ class BotApiServer(UserActions, Readouts, BotApiMethods):
         self._webhook_deliveries: list[WebhookDelivery] = []
         self._limiter: RateLimiter | None = None
         self._counters: dict[str, int] = {}
+        self._hold: _Hold | None = None
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -262,6 +273,9 @@ class BotApiServer(UserActions, Readouts, BotApiMethods):
                     result = self._dispatch(method, params)
                 if method.lower() in {"setwebhook", "deletewebhook"}:
                     self._sync_webhook_task()
+                if self._take_hold(method):
+                    while self._hold is not None and not self._stopping:
+                        await asyncio.sleep(0.02)
         except ApiError as error:
             return self._respond(method, params, error)
         return self._respond(method, params, None, result)
@@ -446,6 +460,11 @@ class BotApiServer(UserActions, Readouts, BotApiMethods):
                 _FailureRule(method.lower(), error_code, count, chat_id, retry_after, description)
             )
 
+    def clear_failures(self) -> None:
+        """Forget every failure ``fail_next`` still had to inject."""
+        with self._lock:
+            self._failures.clear()
+
     def block_chat(self, chat_id: int, description: str | None = None) -> None:
         """Every send to ``chat_id`` answers 403 (the user blocked the bot / kicked it)."""
         default = (
@@ -477,6 +496,35 @@ class BotApiServer(UserActions, Readouts, BotApiMethods):
             self._limiter = RateLimiter(
                 overall_per_second, per_chat_per_second, per_group_per_minute, tolerance=tolerance
             )
+
+    def hold_responses(self, method: str = "sendMessage", *, after: int = 0) -> None:
+        """Past the next ``after`` calls of ``method``, calls are carried out (a message is
+        stored, as on Telegram) but answered only at ``release_responses()``: a crash then
+        finds the message delivered and its answer never read."""
+        with self._lock:
+            self._hold = _Hold(method.lower(), after)
+
+    def release_responses(self) -> None:
+        """Answer every held call; later calls are answered at once again."""
+        with self._lock:
+            self._hold = None
+
+    @property
+    def held_responses(self) -> int:
+        """How many calls were held since ``hold_responses``."""
+        with self._lock:
+            return 0 if self._hold is None else self._hold.held
+
+    def _take_hold(self, method: str) -> bool:
+        with self._lock:
+            hold = self._hold
+            if hold is None or hold.method != method.lower():
+                return False
+            if hold.passed < hold.after:
+                hold.passed += 1
+                return False
+            hold.held += 1
+            return True
 
     def disable_rate_limits(self) -> None:
         """Stop enforcing flood limits."""

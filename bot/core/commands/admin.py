@@ -10,11 +10,13 @@ import re
 
 from bot.core.context import Context
 from bot.core.format import MAX_ARTICLE_ID, bullets, is_url, parse_article_id, shorten, title_span
-from bot.core.registry import command
-from bot.core.types import Reply, Request, Text, bold, code, italic
+from bot.core.registry import callback, command
+from bot.core.types import Button, Reply, Request, Text, bold, code, italic
 from ingest.pipeline import AddOutcome, retag_all
 from ingest.tagging import RuleError, format_rule, parse_rule
+from storage.views import TopicView
 
+DELTOPIC_CONFIRM, DELTOPIC_KEEP = "deltopic", "keeptopic"  # callback prefixes
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_TOPIC_NAME = 200
 _OTHER_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
@@ -203,27 +205,104 @@ async def addtopic(ctx: Context, req: Request) -> Reply:
 
 @command(
     "deltopic",
-    help="delete a topic (and its subscriptions)",
+    help="delete a topic (and its subscriptions, after a confirmation)",
     usage="/deltopic <topic>",
     examples=("/deltopic energy",),
     admin=True,
 )
 async def deltopic(ctx: Context, req: Request) -> Reply:
-    """Delete a topic by slug or display name."""
+    """Delete a topic by slug or display name; with subscribers, only after a confirmation.
+
+    Deleting a topic ends the digests of every chat that follows it, so the admin first sees
+    how many chats that is, and confirms with a button (or keeps the topic).
+    """
     name = req.args.strip()
     if not name:
         return Reply.say(Text.of("Which topic? e.g. ", code("/deltopic energy"), ". See /topics."))
     topic = await ctx.call(ctx.store.find_topic, name)
     if topic is None:
         return Reply.say(Text.of("There is no topic ", bold(shorten(name, 64)), ". See /topics."))
+    subscribers = await ctx.call(ctx.store.topic_subscriber_count, topic.id)
+    if not subscribers:
+        return await _delete_topic(ctx, req, topic)
+    chats = _chats(subscribers)
+    return Reply.say(
+        Text.of(
+            bold(topic.name),
+            " (",
+            code(topic.slug),
+            f") has {chats} subscribed. Deleting it stops their digests of it and removes "
+            "their subscriptions. Delete it?",
+        ),
+        keyboard=[
+            [
+                Button(f"Delete, stop {chats}"[:60], f"{DELTOPIC_CONFIRM}:{topic.id}"),
+                Button("Keep it", f"{DELTOPIC_KEEP}:{topic.id}"),
+            ]
+        ],
+    )
+
+
+def _chats(count: int) -> str:
+    return "1 chat" if count == 1 else f"{count} chats"
+
+
+async def _delete_topic(
+    ctx: Context, req: Request, topic: TopicView, *, edit: bool = False
+) -> Reply:
     subscribers = await ctx.call(ctx.store.active_subscriptions)
     chats = {sub.chat_id for sub in subscribers if sub.topic.id == topic.id}
+    stopped = await ctx.call(ctx.store.topic_subscriber_count, topic.id)
     await ctx.call(ctx.store.delete_topic, topic.slug)
     _forget_topic_cache(ctx)
-    await _audit(ctx, req, "/deltopic", topic.slug)
+    await _audit(ctx, req, "/deltopic", f"{topic.slug} ({stopped} subscriptions)")
     for chat_id in chats:
         await ctx.subscriptions_changed(chat_id)
-    return Reply.say(Text.of("Deleted topic ", bold(topic.name), " (", code(topic.slug), ")."))
+    note = f" The digests of {_chats(stopped)} stopped." if stopped else ""
+    return Reply.say(
+        Text.of("Deleted topic ", bold(topic.name), " (", code(topic.slug), ").", note),
+        edit=edit,
+        toast="Deleted" if edit else None,
+    )
+
+
+async def _topic_for_button(ctx: Context, req: Request, payload: str) -> TopicView | Reply:
+    """The topic a /deltopic button names, or the reply when the press cannot go on."""
+    if not ctx.is_admin(req):
+        await ctx.call(
+            ctx.store.audit,
+            "/deltopic",
+            actor_id=req.user_id,
+            chat_id=req.chat.id,
+            detail=f"button {payload[:20]}",
+            allowed=False,
+        )
+        return Reply.nothing(toast="Sorry, /deltopic is for the bot's admins only.")
+    topic_id = int(payload) if payload.isdigit() and len(payload) < 12 else 0
+    topic = await ctx.call(ctx.store.get_topic, topic_id) if topic_id else None
+    if topic is None:
+        return Reply.say("That topic is gone already. See /topics.", edit=True)
+    return topic
+
+
+@callback(DELTOPIC_CONFIRM)
+async def on_deltopic_confirm(ctx: Context, req: Request, payload: str) -> Reply:
+    """The admin confirmed: delete the topic and its subscriptions."""
+    topic = await _topic_for_button(ctx, req, payload)
+    if isinstance(topic, Reply):
+        return topic
+    return await _delete_topic(ctx, req, topic, edit=True)
+
+
+@callback(DELTOPIC_KEEP)
+async def on_deltopic_keep(ctx: Context, req: Request, payload: str) -> Reply:
+    """The admin changed their mind: nothing is deleted."""
+    topic = await _topic_for_button(ctx, req, payload)
+    if isinstance(topic, Reply):
+        return topic
+    return Reply.say(
+        Text.of("Kept topic ", bold(topic.name), " (", code(topic.slug), ")."), edit=True
+    )
 
 
 @command(
