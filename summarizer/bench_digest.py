@@ -112,6 +112,17 @@ def _ours(settings: Settings) -> Clusterer:
     return partial(cluster_stories, settings=settings)
 
 
+def without_text(windows: list[Window]) -> list[Window]:
+    """The windows as a digest sees them when it is given stored summaries only."""
+    bare = []
+    for window in windows:
+        copy = Window(window.name, ignored=window.ignored)
+        for article in window.articles:
+            copy.add(replace(article, text=""), window.story[article.id], window.unit[article.id])
+        bare.append(copy)
+    return bare
+
+
 def _verdict(window: Window, quality: Quality) -> str:
     if window.name.startswith("(b)"):
         return "ok" if quality.wrong <= MAX_WRONG else f"over {MAX_WRONG:.0%} wrong"
@@ -143,6 +154,22 @@ def report(windows: list[Window], settings: Settings, runs: int) -> None:
                   f"{_verdict(window, quality) if method == 'stories' else ''}")
 
 
+def speed(windows: list[Window], settings: Settings, runs: int, size: int = 1000) -> None:
+    """Clustering time of one window of `size` articles taken from all windows, both methods."""
+    articles: list[DigestArticle] = []
+    for window in windows:
+        for article in window.articles:
+            articles.append(replace(article, id=len(articles) + 1))
+    articles = articles[:size]
+    _, base_ms = timed(baseline_clusters, articles, 1)
+    clear_caches()
+    _, cold_ms = timed(_ours(settings), articles, 1)
+    _, warm_ms = timed(_ours(settings), articles, runs)
+    print(f"\nspeed, one window of {len(articles)} articles: baseline {base_ms:.0f} ms; "
+          f"story clustering {warm_ms:.0f} ms warm (median of {runs}), {cold_ms:.0f} ms cold "
+          f"(profiles not cached); baseline/warm = {base_ms / max(warm_ms, 1e-9):.0f}x")
+
+
 def _objective(windows: list[Window], settings: Settings) -> tuple[bool, float]:
     """Whether every target is met, then the mean recall of the (a) windows."""
     met = True
@@ -155,25 +182,28 @@ def _objective(windows: list[Window], settings: Settings) -> tuple[bool, float]:
     return met, statistics.fmean(recalls) if recalls else 0.0
 
 
-def cross_validate(windows: list[Window], folds: int, grid: Sequence[float], seed: int) -> None:
-    """K-fold check of the same-story threshold: chosen on K-1 folds, scored on the other."""
+def cross_validate(
+    windows: list[Window], folds: int, grid: Sequence[float], seed: int, field: str = "same_story"
+) -> None:
+    """K-fold check of a threshold (`field` of Settings): chosen on K-1 folds, scored on one."""
     rng = random.Random(seed)
     assignment: list[dict[str, int]] = []
     for window in windows:
         units = sorted(set(window.unit.values()))
         rng.shuffle(units)
         assignment.append({unit: i % folds for i, unit in enumerate(units)})
-    print(f"\n{folds}-fold cross-validation of the threshold (grid {min(grid)}..{max(grid)})")
+    print(f"\n{folds}-fold cross-validation of {field} (grid {min(grid)}..{max(grid)}); "
+          f"each fold's windows are 1/{folds} of the full ones, so they hold fewer look-alikes")
     for fold in range(folds):
         train = [w.subset({u for u, f in a.items() if f != fold})
                  for w, a in zip(windows, assignment, strict=True)]
         test = [w.subset({u for u, f in a.items() if f == fold})
                 for w, a in zip(windows, assignment, strict=True)]
         ranked = sorted(
-            grid, key=lambda t: _objective(train, replace(DEFAULT_SETTINGS, same_story=t)),
+            grid, key=lambda t: _objective(train, replace(DEFAULT_SETTINGS, **{field: t})),
             reverse=True,
         )
-        chosen = replace(DEFAULT_SETTINGS, same_story=ranked[0])
+        chosen = replace(DEFAULT_SETTINGS, **{field: ranked[0]})
         parts = []
         for window in test:
             quality = score(window, cluster_stories(window.articles, chosen))
@@ -190,6 +220,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--split", default="dev", help="manifest split to use (default dev)")
     parser.add_argument("--runs", type=int, default=5, help="warm calls to time (median)")
     parser.add_argument("--threshold", type=float, default=None, help="same-story threshold")
+    parser.add_argument("--summaries-only", action="store_true",
+                        help="give the clusterers headlines and stored summaries, no text")
     parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold check (K>=2)")
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args(argv)
@@ -202,19 +234,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"No data folder at {args.data}", file=sys.stderr)
         return 2
     settings = DEFAULT_SETTINGS
+    field = "same_story_summaries" if args.summaries_only else "same_story"
     if args.threshold is not None:
-        settings = replace(settings, same_story=args.threshold)
+        settings = replace(settings, **{field: args.threshold})
     start = time.perf_counter()
     windows = build_windows(args.data, args.split)
     if not windows:
         print(f"No benchmark data under {args.data}", file=sys.stderr)
         return 2
+    if args.summaries_only:
+        windows = without_text(windows)
     print(f"built {len(windows)} windows (stored summaries made) in "
           f"{time.perf_counter() - start:.1f} s\n")
     report(windows, settings, args.runs)
+    speed(windows, settings, args.runs)
     if args.cv >= 2:
-        grid = [round(0.30 + 0.025 * i, 3) for i in range(17)]
-        cross_validate(windows, args.cv, grid, args.seed)
+        grid = [round(0.40 + 0.05 * i, 2) for i in range(8)]
+        cross_validate(windows, args.cv, grid, args.seed, field)
     return 0
 
 

@@ -6,9 +6,10 @@ development article as distractors; in Russian every RBC article with its editor
 (b) same subject, other events: the BBC development articles of one category in one window,
 whose true pairs are the data set's duplicates (`dup_group` in manifest.tsv).
 
-Articles get the summary ingestion would store (our default summarizer, 3 sentences), since a
-digest sees stored summaries, not bodies. BBC rewrites (a reworded headline over the same
-body) are one story as well, so pairs of them are left out of the score, not counted either way.
+Articles get the summary ingestion would store (our default summarizer, 3 sentences) and their
+text; the second items of (a) are made of reference sentences only. BBC rewrites (a reworded
+headline over the same body) are one story as well, so pairs of them are left out of the score,
+not counted either way.
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ def rewrite_pairs(items: Iterable[tuple[int, str, str]]) -> set[tuple[int, int]]
 def _bbc_article(article_id: int, item: BbcItem, summarize: Summarize) -> DigestArticle:
     return DigestArticle(
         id=article_id, title=item.title, summary=summarize(item.title, item.body, "en"),
-        source="BBC", language="en",
+        text=item.body, source="BBC", language="en",
     )
 
 
@@ -158,7 +159,7 @@ def english_pairs(data: Path, summarize: Summarize, split: str = "dev") -> Windo
         highlights = split_sentences(row["summary"])
         label = f"cnndm:{row['id']}"
         window.add(DigestArticle(id=next_id, title="", summary=summarize("", row["text"], "en"),
-                                 source="CNN/DM", language="en"), label)
+                                 text=row["text"], source="CNN/DM", language="en"), label)
         window.add(DigestArticle(id=next_id + 1, title=highlights[0] if highlights else "",
                                  summary=highlights, source="Highlights", language="en"), label)
         next_id += 2
@@ -173,8 +174,8 @@ def russian_pairs(data: Path, summarize: Summarize) -> Window:
         overview = split_sentences(row["summary"])
         label = f"rbc:{row['id']}"
         window.add(DigestArticle(id=2 * number + 1, title="",
-                                 summary=summarize("", row["text"], "ru"), source="RBC",
-                                 language="ru"), label)
+                                 summary=summarize("", row["text"], "ru"), text=row["text"],
+                                 source="RBC", language="ru"), label)
         window.add(DigestArticle(id=2 * number + 2, title=overview[0] if overview else "",
                                  summary=overview, source="Overview", language="ru"), label)
     return window

@@ -41,13 +41,16 @@ if TYPE_CHECKING:  # digest.py imports this module: the type only, no import cyc
 class Settings:
     """The measured thresholds of the same-story decision (see docs/benchmarks.md)."""
 
-    same_story: float = 0.55  # combined score at or above which two articles match
+    same_story: float = 0.70  # score at or above which two articles match (one has text)
+    same_story_summaries: float = 0.55  # the same when neither has more than its summary
     containment_share: float = 1.0  # weight of containment (the rest: weighted cosine)
     title_bonus: float = 0.0  # added for fully overlapping headlines
     name_bonus: float = 0.1  # added when the shared names carry all names of the smaller
     name_penalty: float = 0.2  # taken off when both name people or bodies and none agree
     figure_penalty: float = 0.2  # taken off when both give exact figures and none agree
     month_penalty: float = 1.0  # taken off when both name calendar months and none agree
+    idf_power: float = 1.0  # >1 sharpens the contrast between rare and frequent terms
+    figure_boost: float = 1.0  # weight of an exact figure relative to a word of equal IDF
     generic_factor: float = 0.25  # weight of a background generic word relative to its IDF
     min_shared: int = 3  # distinct specific (non-generic) terms two matching articles share
     max_hours: float = 96.0  # farther apart than this in time: never the same story
@@ -129,7 +132,9 @@ class _Window:
         self.weights: dict[str, float] = {}
         self.specific: set[str] = set()  # neither generic nor common in this window
         for term, df in self.df.items():
-            idf = log(1.0 + (count + 1.0) / (df + 0.5))
+            idf = log(1.0 + (count + 1.0) / (df + 0.5)) ** settings.idf_power
+            if term[0] == "#":
+                idf *= settings.figure_boost
             if term in generic:
                 idf *= scale
             elif df <= common_df:
@@ -201,6 +206,10 @@ class _Window:
             score -= settings.figure_penalty
         if a.months and b.months and not a.months & b.months:
             score -= settings.month_penalty
+        if not (a.has_text or b.has_text):
+            # Two summaries overlap less than a summary and a text: a threshold of their own,
+            # applied by shifting the score so that linkage compares with one threshold.
+            score += settings.same_story - settings.same_story_summaries
         return score - self._time_penalty(first, second)
 
     def _title_overlap(self, first: int, second: int) -> float:

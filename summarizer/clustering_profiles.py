@@ -23,7 +23,7 @@ from summarizer import languages
 from summarizer.stemmers import stemmer_for
 from summarizer.stopwords import stop_words
 
-_TEXT_HEAD_CHARS = 1500
+TEXT_HEAD_CHARS = 1500
 _CACHE_SIZE = 50_000
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -104,6 +104,7 @@ class Profile:
     figures: frozenset[str]
     months: frozenset[int]
     has_summary: bool
+    has_text: bool = False
 
 
 @cache
@@ -195,15 +196,18 @@ class ProfileCache:
     def get(self, title: str, summary: tuple[str, ...], text: str, language: str) -> Profile:
         """The profile of an article, built once per distinct content."""
         body = " ".join(s.strip() for s in summary if s and s.strip())
-        if not body:
-            body = _URL.sub(" ", text.strip()[:_TEXT_HEAD_CHARS])
-        key = (title, body, language, "s" if summary else "t")
+        if text.strip():
+            # The opening of the text, where a news report states its event, when known.
+            body = f"{body}\n{_URL.sub(' ', text.strip()[:TEXT_HEAD_CHARS])}"
+        key = (title, body, language, f"{bool(summary)}{bool(text.strip())}")
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
                 return found
-        profile = build_profile(title, body, language, has_summary=bool(summary))
+        profile = build_profile(
+            title, body, language, has_summary=bool(summary), has_text=bool(text.strip())
+        )
         with self._lock:
             self._items[key] = profile
             if len(self._items) > self._size:
@@ -216,7 +220,9 @@ class ProfileCache:
             self._items.clear()
 
 
-def build_profile(title: str, body: str, declared: str, *, has_summary: bool) -> Profile:
+def build_profile(
+    title: str, body: str, declared: str, *, has_summary: bool, has_text: bool = False
+) -> Profile:
     """Tokenise, stem and pick out names and figures of one article's headline and body."""
     title = _URL.sub(" ", title)
     code = language_code(title, body, declared)
@@ -240,6 +246,7 @@ def build_profile(title: str, body: str, declared: str, *, has_summary: bool) ->
         figures=figures,
         months=frozenset(title_months + body_months),
         has_summary=has_summary,
+        has_text=has_text,
     )
 
 

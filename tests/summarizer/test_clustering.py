@@ -223,3 +223,45 @@ def test_an_article_whose_text_is_only_a_url() -> None:
     groups = cluster_stories(window)
     _assert_partition(groups, [1, 2, 3, 4])
     assert all(len(group) == 1 for group in groups)
+
+
+_STRIKE_TEXT = (
+    "Dock workers at the port of Antwerp walked out on Tuesday in protest at planned cuts to "
+    "their pensions, halting container traffic at Europe's second-largest port. The ABVV union "
+    "said 4,200 members joined the 48-hour strike. Shipping lines MSC and Maersk diverted "
+    "vessels to Rotterdam and Hamburg. Port chief executive Jacques Vandermeiren said the "
+    "stoppage would cost the port about 12 million euros a day. Labour minister Pierre-Yves "
+    "Dermagne invited the unions to talks in Brussels on Thursday."
+)
+STRIKE = DigestArticle(
+    id=21, title="Antwerp dockers strike over pension cuts",
+    summary=("Dock workers at the port of Antwerp walked out on Tuesday in protest at planned "
+             "cuts to their pensions.", "The ABVV union said 4,200 members joined the strike."),
+    text=_STRIKE_TEXT, source="Wire A", published_at=_NOON,
+)
+STRIKE_BRIEF = _article(
+    22, "Antwerp port halted by 48-hour strike",
+    "A 48-hour strike by 4,200 Antwerp dockers over pension cuts halted Europe's second-largest "
+    "port.", "MSC and Maersk sent ships to Rotterdam and Hamburg instead.", hours=3,
+)
+ROTTERDAM = DigestArticle(
+    id=23, title="Rotterdam port handles record container volumes",
+    summary=("The port of Rotterdam handled a record 15.3 million containers last year.",),
+    text="The port of Rotterdam handled a record 15.3 million containers last year, its "
+         "operator said on Tuesday. Chief executive Allard Castelein said shipping lines such as "
+         "Maersk and MSC had moved more traffic to Rotterdam. Workers at the port agreed a new "
+         "pay deal with their union in March.",
+    source="Wire B", published_at=_NOON,
+)
+
+
+def test_a_short_report_matches_an_article_given_with_its_text() -> None:
+    groups = cluster_stories([STRIKE, ROTTERDAM, STRIKE_BRIEF])
+    assert groups == [(21, 22), (23,)]
+
+
+def test_articles_with_text_and_no_summary() -> None:
+    bare = [DigestArticle(id=a.id, title=a.title, summary=(), text=a.text)
+            for a in (STRIKE, ROTTERDAM)]
+    twin = DigestArticle(id=24, title="Dockers strike at Antwerp", summary=(), text=_STRIKE_TEXT)
+    assert cluster_stories([*bare, twin]) == [(21, 24), (23,)]
