@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,11 @@ def test_the_benchmark_prints_both_methods_for_every_window(
     out = capsys.readouterr().out
     for window in ("(a) en", "(a) ru", "(b) bbc business", "(b) bbc tech"):
         assert window in out
-    assert out.count("baseline") == 4 and out.count("stories") == 4
+    rows = [line.split() for line in out.splitlines()]
+    assert sum("baseline" in row[:8] for row in rows) == 4
+    assert sum("stories" in row[:3] for row in rows) == 4
+    total = sum(int(n) for n in re.findall(r"(\d+)  baseline ", out))
+    assert f"speed, one window of {total} articles: baseline" in out
     business = out.split("(b) bbc business")[1].splitlines()
     assert business[0].split()[0] == "4"  # the held-out article is not read
 
