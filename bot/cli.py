@@ -235,17 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsbot`` console script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("httpx", "httpcore", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = load_settings()
     except ConfigError as error:
         print(f"newsbot: configuration error: {error}", file=sys.stderr)
         return 1
+    from bot.observability.logs import configure_logging
+
+    configure_logging("DEBUG" if args.verbose else settings.log_level, settings.log_format)
     for warning in settings.warnings:
         logging.getLogger("newsbot").warning(warning)
     try:

@@ -53,6 +53,12 @@ class Settings:
     no_proxy: str = ""
     # Things that work but an operator should know (printed as warnings at start).
     warnings: tuple[str, ...] = ()
+    # Operations (bot/observability): logging, error alerts, the health and metrics port.
+    log_level: str = "INFO"
+    log_format: str = "text"
+    error_chat_id: int | None = None
+    http_port: int | None = None
+    http_host: str = "0.0.0.0"
 
     def __repr__(self) -> str:
         shown = "set" if self.telegram_token else "unset"
@@ -181,6 +187,41 @@ def _parse_flag(value: str, variable: str) -> bool:
     raise ConfigError(f"{variable}={value!r}: expected 1 or 0")
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+
+
+def _parse_log_level(value: str) -> str:
+    level = value.strip().upper() or "INFO"
+    if level == "WARN":
+        level = "WARNING"
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL={value!r}: expected one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def _parse_log_format(value: str) -> str:
+    fmt = value.strip().lower() or "text"
+    if fmt not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT={value!r}: expected text or json")
+    return fmt
+
+
+def _parse_chat_id(value: str) -> int | None:
+    if not value.strip():
+        return None
+    if not re.fullmatch(r"-?\d{1,20}", value.strip()):
+        raise ConfigError(
+            f"NEWSBOT_ERROR_CHAT_ID={value!r} is not a chat id (a number such as 11111111, "
+            "or -1001234567890 for a group)"
+        )
+    return int(value.strip())
+
+
+def _parse_port(value: str) -> int | None:
+    return check_port(value, "NEWSBOT_HTTP_PORT") if value.strip() else None
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
 ) -> Settings:
@@ -225,4 +266,9 @@ def load_settings(
         proxy_url=_read_proxy(environ),
         no_proxy=get("NO_PROXY") or get("no_proxy"),
         warnings=tuple(warnings),
+        log_level=_parse_log_level(environ.get("LOG_LEVEL", "")),
+        log_format=_parse_log_format(environ.get("LOG_FORMAT", "")),
+        error_chat_id=_parse_chat_id(environ.get("NEWSBOT_ERROR_CHAT_ID", "")),
+        http_port=_parse_port(environ.get("NEWSBOT_HTTP_PORT", "")),
+        http_host=environ.get("NEWSBOT_HTTP_HOST", "").strip() or "0.0.0.0",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -44,6 +44,31 @@ logger = logging.getLogger(__name__)
 
 TOPIC_CACHE_SECONDS = 5.0
 PROGRESS_EVERY_SECONDS = 5.0
+
+# Observers of ingestion (the bot's metrics register one): called with ("summarized",
+# seconds) and ("stored", count of new articles). Callbacks keep ingest free of any import
+# of the bot; an observer that fails is logged and ignored.
+IngestObserver = Callable[[str, float], None]
+_observers: list[IngestObserver] = []
+
+
+def add_observer(observer: IngestObserver) -> Callable[[], None]:
+    """Call ``observer`` on ingestion events; returns a function that removes it again."""
+    _observers.append(observer)
+
+    def remove() -> None:
+        if observer in _observers:
+            _observers.remove(observer)
+
+    return remove
+
+
+def _notify(event: str, value: float) -> None:
+    for observer in list(_observers):
+        try:
+            observer(event, value)
+        except Exception:
+            logger.warning("ingest observer failed", exc_info=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +112,10 @@ def _summarize(title: str, body: str, language: str) -> tuple[tuple[str, ...], s
     """
     wanted = language.replace("_", "-").split("-")[0].strip().lower() or None
     for attempt in dict.fromkeys((wanted, None)):
+        started = time.perf_counter()
         try:
             summary = summarize(body, title=title, language=attempt)
+            _notify("summarized", time.perf_counter() - started)
         except SummarizerError as error:
             if attempt is None:
                 raise IngestError(str(error)) from None
@@ -194,6 +221,8 @@ class Ingestor:
             result = self.store.add_article(draft)
         except StorageError as error:
             raise IngestError(str(error)) from None
+        if result.created:
+            _notify("stored", 1)
         return AddOutcome(result.article, result.created, result.article.topic_slugs)
 
     def add_text(
@@ -279,6 +308,8 @@ class Ingestor:
                     reason = f"could not be stored ({type(failure).__name__})"
                     yield BulkResult(item, None, reason)
                     continue
+            if result.created:
+                _notify("stored", 1)
             outcome = AddOutcome(result.article, result.created, result.article.topic_slugs)
             yield BulkResult(item, outcome)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.base import StoreBase
@@ -228,6 +228,17 @@ class ChatMethods(StoreBase):
             return _subscriptions(
                 session, *_UNBLOCKED_ACTIVE, Subscription.next_due_at <= as_utc(now), limit=limit
             )
+
+    def count_due_subscriptions(self, now: datetime) -> int:
+        """How many active, unblocked subscriptions are due at ``now`` (the digest backlog)."""
+        with self._read() as session:
+            query = (
+                select(func.count())
+                .select_from(Subscription)
+                .join(Chat, Chat.id == Subscription.chat_id)
+                .where(*_UNBLOCKED_ACTIVE, Subscription.next_due_at <= as_utc(now))
+            )
+            return int(session.scalar(query) or 0)
 
     def set_next_due(self, subscription_id: int, next_due_at: datetime | None) -> None:
         """Set when the subscription's next digest is due (None: not scheduled)."""

@@ -248,6 +248,10 @@ class DeliveryEngine:
         self._first_pass = True
         self.passes = 0
         self._running = asyncio.Lock()
+        # Set at shutdown: no new digest or part starts; a claim keeps the parts it recorded
+        # and is resumed from there by the next start.
+        self.stopping = False
+        self.report_hooks: list[Callable[[RunReport], None]] = []  # metrics, after each pass
 
     @property
     def busy(self) -> bool:
@@ -266,6 +270,8 @@ class DeliveryEngine:
             await self._resume_stale(report)
             await self._deliver_due(report)
             self.passes += 1
+        for hook in self.report_hooks:
+            hook(report)
         return report
 
     async def close(self) -> None:
@@ -286,7 +292,7 @@ class DeliveryEngine:
             queue.put_nowait(job)
 
         async def worker() -> None:
-            while True:
+            while not self.stopping:
                 try:
                     job = queue.get_nowait()
                 except asyncio.QueueEmpty:
@@ -319,7 +325,7 @@ class DeliveryEngine:
 
     async def _deliver_due(self, report: RunReport) -> None:
         seen: set[int] = set()
-        while True:
+        while not self.stopping:
             now = self.clock()
             due = await self._call(self.store.subscriptions_due, now, DUE_BATCH)
             fresh = [
@@ -438,6 +444,9 @@ class DeliveryEngine:
         )
         chat_id = chat.id
         for index in range(delivery.parts_sent, len(digest.parts)):
+            if self.stopping:
+                log.info("stopping: digest %s left at part %d to resume", delivery.id, index)
+                return
             # "sending" before the call, "sent" after it: a crash in between is resent.
             if not await self._call(
                 self.store.record_part_sending, delivery.id, index, worker=self.worker

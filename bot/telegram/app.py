@@ -22,6 +22,9 @@ from telegram.ext import AIORateLimiter, Application, Defaults
 
 from bot.config import Settings
 from bot.core.app import Core
+from bot.observability.http import HttpPortError
+from bot.observability.service import BOT_DATA_KEY as OBSERVABILITY_KEY
+from bot.observability.service import Observability
 from bot.telegram.handlers import COMMAND_NAME, Adapter, register_handlers
 from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_polling
 from bot.telegram.redact import hide_secrets, scrub
@@ -75,8 +78,14 @@ def build_application(
     feed_poll_seconds: float = FEED_POLL_SECONDS,
     concurrent_updates: int = CONCURRENT_UPDATES,
     rate_limiter: AIORateLimiter | None = None,
+    poll_stale_after: float = 60.0,
+    handle_signals: bool = False,
 ) -> Application:
-    """A ready-to-run PTB Application for ``settings`` (token and API root from there)."""
+    """A ready-to-run PTB Application for ``settings`` (token and API root from there).
+
+    ``handle_signals``: SIGTERM/SIGINT stop it within a bounded time (``newsbot run``);
+    ``poll_stale_after``: how long getUpdates may fail before /healthz answers 503.
+    """
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     hide_secrets(settings.telegram_token)
@@ -85,15 +94,21 @@ def build_application(
         store = Store(settings.database_url)
     core = core or Core(store, settings)
     owned_store = store
+    observability = Observability.create(settings, poll_stale_after=poll_stale_after)
 
     async def post_init(application: Application) -> None:
         await asyncio.to_thread(_prepare_store, owned_store)
         core.ctx.bot_username = application.bot.username or ""
+        await observability.start(application, signals=handle_signals)
         await _set_commands(application, settings)
         log.info("Telegram bot @%s is ready", application.bot.username)
 
     async def post_shutdown(application: Application) -> None:
-        await core.close()
+        await observability.stop()
+        try:  # background jobs (a retag ...) get what is left of the shutdown bound
+            await asyncio.wait_for(core.close(), observability.remaining(default=None))
+        except TimeoutError:
+            log.warning("stopping: background jobs did not finish in time")
         if owns_store:
             await asyncio.to_thread(owned_store.close)
 
@@ -112,7 +127,12 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            observability.rate_limiter(
+                rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)
+            )
+        )
+        .get_updates_request(observability.get_updates_request())
         .concurrent_updates(concurrent_updates)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -127,7 +147,10 @@ def build_application(
     if digests:
         install_digests(application, store, settings)
     if feeds:
-        install_feed_polling(application, store, settings, feed_poll_seconds)
+        install_feed_polling(
+            application, store, settings, feed_poll_seconds, observability.feeds_polled
+        )
+    observability.attach(application, store, [info.name for info in Core.commands()])
     return application
 
 
@@ -155,8 +178,9 @@ class _NoStartupTraceback(logging.Filter):
 def _serve(
     application: Application, webhook_url: str | None, listen: str, port: int, secret: str | None
 ) -> None:
+    # stop_signals=None: bot.observability.shutdown handles SIGTERM/SIGINT (a bounded stop).
     if not webhook_url:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, stop_signals=None)
         return
     path = urlsplit(webhook_url).path.strip("/")
     log.info("serving a webhook on %s:%s/%s", listen, port, path)
@@ -167,6 +191,7 @@ def _serve(
         webhook_url=webhook_url,
         secret_token=secret,
         allowed_updates=ALLOWED_UPDATES,
+        stop_signals=None,
     )
 
 
@@ -187,8 +212,14 @@ def run_telegram(
     hide_secrets(secret)
     logging.getLogger("telegram.ext").addFilter(_NoStartupTraceback())
     asyncio.set_event_loop(asyncio.new_event_loop())  # run_* close their loop when done
+    application = build_application(settings, handle_signals=True)
+    observability: Observability = application.bot_data[OBSERVABILITY_KEY]
     try:
-        _serve(build_application(settings), webhook_url, listen, port, secret)
+        observability.bind()
+    except HttpPortError as error:
+        return _fail(str(error), 1)
+    try:
+        _serve(application, webhook_url, listen, port, secret)
     except InvalidToken:
         return _fail("Telegram refused TELEGRAM_BOT_TOKEN (check it with @BotFather)", 2)
     except NetworkError as error:
@@ -199,4 +230,6 @@ def run_telegram(
         return _fail(f"Telegram error at start: {error}", 1)
     except OSError as error:
         return _fail(f"cannot serve the webhook on {listen}:{port}: {error}", 1)
+    if observability.shutdown is not None:
+        return observability.shutdown.finish(0)
     return 0

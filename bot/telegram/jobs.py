@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from bot.digests.telegram import install, trigger_now
 from bot.telegram.handlers import BOT_DATA_KEY, Adapter
-from ingest.feeds import poll_due_feeds
+from ingest.feeds import FeedPollResult, poll_due_feeds
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -30,19 +31,26 @@ def install_digests(application: Application, store: Store, settings: Settings) 
 
 
 def install_feed_polling(
-    application: Application, store: Store, settings: Settings, interval: float
+    application: Application,
+    store: Store,
+    settings: Settings,
+    interval: float,
+    on_polled: Callable[[list[FeedPollResult]], None] | None = None,
 ) -> bool:
-    """A repeating job that polls the RSS/Atom feeds that are due."""
+    """A repeating job that polls the RSS/Atom feeds that are due (``on_polled``: metrics)."""
     if application.job_queue is None:
         return False
 
     async def poll(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
-            await asyncio.to_thread(
+            results = await asyncio.to_thread(
                 poll_due_feeds, store, allow_private_urls=settings.allow_private_urls
             )
         except Exception:
             log.exception("feed polling failed")
+            return
+        if on_polled is not None:
+            on_polled(results)
 
     application.job_queue.run_repeating(
         poll,
