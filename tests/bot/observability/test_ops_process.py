@@ -24,7 +24,7 @@ from tests.support.ptb_runner import free_port
 from .probe import get, get_json, wait_for
 
 PRIVATE = FakeChat.private(USER)
-STARTUP = 30.0
+STARTUP = 60.0
 
 
 def _sample(text: str, name: str, labels: dict[str, str]) -> float | None:
