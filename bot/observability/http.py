@@ -93,11 +93,9 @@ class ObservabilityServer:
                 f"({reason})"
             ) from None
 
-    def add_routes(
-        self, routes: Sequence[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]]
-    ) -> None:
-        """More routes (the webhook when it shares the port); before ``start``."""
-        self._routes.extend(routes)
+    def routes(self) -> list[Any]:
+        """The tornado routes, for a server that shares the port (the webhook's)."""
+        return list(self._routes)
 
     def start(self) -> None:
         """Serve on the bound sockets (call with the event loop running)."""

@@ -102,6 +102,12 @@ class Observability:
         if errors:
             self.metrics.feed_errors.inc(errors)
 
+    def share_port_with_webhook(self, updater: Any) -> None:
+        """Serve /healthz and /metrics from the webhook's server (same port) instead."""
+        if self.server is not None and hasattr(updater, "extra_routes"):
+            updater.extra_routes.extend(self.server.routes())
+            self.server = None
+
     def bind(self) -> None:
         """Take the HTTP port now (HttpPortError if it cannot be served)."""
         if self.server is not None:

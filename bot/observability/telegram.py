@@ -220,5 +220,4 @@ def instrument(
     async def mark_alive(update: object, context: Any) -> None:
         health.update_received()
 
-    if health.mode == "webhook":
-        application.add_handler(TypeHandler(Update, mark_alive, block=False), group=HEALTH_GROUP)
+    application.add_handler(TypeHandler(Update, mark_alive, block=False), group=HEALTH_GROUP)

@@ -116,7 +116,7 @@ def build_application(
     builder = Application.builder()
     proxy = settings.proxy_for(api)
     if proxy:  # NEWSBOT_PROXY / HTTPS_PROXY (http, https or socks5), unless NO_PROXY exempts api
-        builder = builder.proxy(proxy).get_updates_proxy(proxy)
+        builder = builder.proxy(proxy)  # getUpdates: the observed request below gets it too
     application = (
         builder.token(settings.telegram_token)
         .base_url(f"{api}/bot")
@@ -132,7 +132,7 @@ def build_application(
                 rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)
             )
         )
-        .get_updates_request(observability.get_updates_request())
+        .get_updates_request(observability.get_updates_request(proxy=proxy or None))
         .concurrent_updates(concurrent_updates)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -214,6 +214,9 @@ def run_telegram(
     asyncio.set_event_loop(asyncio.new_event_loop())  # run_* close their loop when done
     application = build_application(settings, handle_signals=True)
     observability: Observability = application.bot_data[OBSERVABILITY_KEY]
+    observability.health.mode = "webhook" if webhook_url else "polling"
+    if webhook_url and settings.http_port == port:
+        observability.share_port_with_webhook(application.updater)
     try:
         observability.bind()
     except HttpPortError as error:

@@ -117,10 +117,11 @@ class GuardedWebhookServer:
         update_queue: asyncio.Queue[object],
         secret: str | None,
         ssl_context: ssl.SSLContext | None = None,
+        extra_routes: Sequence[Any] = (),
     ) -> None:
         path = "/" + path.strip("/")
         options = {"bot": bot, "update_queue": update_queue, "secret": secret}
-        application = _Application([(rf"{path}/?", UpdateHandler, options)])
+        application = _Application([(rf"{path}/?", UpdateHandler, options), *extra_routes])
         self._server = HTTPServer(
             application,
             ssl_options=ssl_context,
@@ -163,6 +164,8 @@ class GuardedUpdater(Updater):
     def __init__(self, bot: Bot, update_queue: asyncio.Queue[object]) -> None:
         super().__init__(bot, update_queue)
         self._guarded: GuardedWebhookServer | None = None
+        # More tornado routes on the webhook's port (/healthz and /metrics when they share it).
+        self.extra_routes: list[Any] = []
 
     @property
     def running(self) -> bool:
@@ -191,7 +194,9 @@ class GuardedUpdater(Updater):
         listen = listen if isinstance(listen, str) else "127.0.0.1"
         port = port if isinstance(port, int) else 80
         context = _ssl_context(cert, key)
-        server = GuardedWebhookServer(url_path, self.bot, self.update_queue, secret_token, context)
+        server = GuardedWebhookServer(
+            url_path, self.bot, self.update_queue, secret_token, context, self.extra_routes
+        )
         if not webhook_url:
             scheme = "https" if context else "http"
             webhook_url = f"{scheme}://{listen}:{port}/{url_path.strip('/')}"
