@@ -64,9 +64,15 @@ def test_healthz_and_metrics_of_a_polling_bot(
     assert _sample(text, "newsbot_handler_seconds_count", {"command": "start"}) == 1.0
     assert (_sample(text, "newsbot_messages_total", {"outcome": "sent"}) or 0) >= 1.0
     assert _sample(text, "newsbot_due_digests", {}) == 0.0
-    for family in ("newsbot_digests", "newsbot_telegram_rate_limited", "newsbot_feed_polls",
-                   "newsbot_feed_errors", "newsbot_articles_stored", "newsbot_summarizer_seconds",
-                   "newsbot_telegram_retry_after_seconds"):
+    for family in (
+        "newsbot_digests",
+        "newsbot_telegram_rate_limited",
+        "newsbot_feed_polls",
+        "newsbot_feed_errors",
+        "newsbot_articles_stored",
+        "newsbot_summarizer_seconds",
+        "newsbot_telegram_retry_after_seconds",
+    ):
         assert any(f.name == family for f in text_string_to_metric_families(text)), family
     assert missing == 404
     assert code == 0, bot.logs()[-2000:]
@@ -140,3 +146,30 @@ def test_a_port_in_use_is_one_line_and_exit_1(
         line for line in logs.splitlines() if "NEWSBOT_HTTP_PORT" in line
     ]
     assert bot_api_server.calls("getUpdates") == []
+
+
+def test_healthz_and_metrics_share_the_webhook_port(
+    bot_api_server: BotApiServer, bot_env: dict[str, str], tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {
+        **bot_env,
+        "NEWSBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
+        "NEWSBOT_WEBHOOK_LISTEN": "127.0.0.1",
+        "NEWSBOT_WEBHOOK_PORT": str(port),
+        "NEWSBOT_HTTP_PORT": str(port),
+    }
+    base = f"http://127.0.0.1:{port}"
+    with BotProcess(env, tmp_path / "hook") as bot:
+        assert wait_for(lambda: bot_api_server.webhook is not None, STARTUP), bot.logs()
+        bot_api_server.post_message(PRIVATE, USER, "/start")
+        bot_api_server.wait_for_messages(PRIVATE.id, 1, timeout=STARTUP)
+        status, health = get_json(f"{base}/healthz")
+        metrics = get(f"{base}/metrics")[1].decode()
+        code = bot.stop()
+    assert status == 200, health
+    assert health["mode"] == "webhook" and "polling" not in health
+    assert health["last_update_at"]
+    assert _sample(metrics, "newsbot_updates_total", {"command": "start"}) == 1.0
+    assert {d.status for d in bot_api_server.webhook_deliveries()} == {200}
+    assert code == 0, bot.logs()[-2000:]

@@ -99,9 +99,9 @@ def test_sigterm_with_a_hung_fetch_and_a_digest_in_flight_exits_within_8_s(
     # The next start resumes the recorded digest and delivers it once.
     with BotProcess(env, tmp_path / "again"):
         bot_api_server.wait_for_messages(READER.id, 1, timeout=STARTUP)
-        assert wait_for(
-            lambda: store.deliveries_for(sub.id)[0].status == "sent", STARTUP
-        ), store.deliveries_for(sub.id)
+        assert wait_for(lambda: store.deliveries_for(sub.id)[0].status == "sent", STARTUP), (
+            store.deliveries_for(sub.id)
+        )
     [delivery] = store.deliveries_for(sub.id)
     assert delivery.parts_sent == len(bot_api_server.texts(READER.id))
     store.close()
