@@ -13,6 +13,7 @@ import asyncio
 import logging
 import re
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, BaseRateLimiter, TypeHandler
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.observability.health import HealthState
 from bot.observability.logs import reset_update_context, set_update_context
@@ -64,7 +66,10 @@ class ObservedRequest(HTTPXRequest):
         return status, payload
 
 
-def _seconds(value: float | timedelta) -> float:
+def _retry_after_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -101,7 +106,7 @@ class ObservedRateLimiter(BaseRateLimiter[Any]):
                 result = await callback(*call_args, **call_kwargs)
             except RetryAfter as error:
                 metrics.rate_limited.inc()
-                metrics.retry_after_seconds.inc(_seconds(error.retry_after))
+                metrics.retry_after_seconds.inc(_retry_after_seconds(error))
                 raise
             except Forbidden:
                 if counts_messages:
