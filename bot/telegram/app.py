@@ -105,6 +105,12 @@ def build_application(
 
     async def post_shutdown(application: Application) -> None:
         await observability.stop()
+        engine = application.bot_data.get("digest_engine")
+        if engine is not None:  # give up the delivery lease: a restart resumes at once
+            try:
+                await asyncio.wait_for(engine.close(), observability.remaining(default=None))
+            except Exception as error:
+                log.warning("stopping: the digest lease was not released (%s)", error)
         try:  # background jobs (a retag ...) get what is left of the shutdown bound
             await asyncio.wait_for(core.close(), observability.remaining(default=None))
         except TimeoutError:
