@@ -7,6 +7,7 @@ table current: my_chat_member updates and group-to-supergroup migrations.)
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
@@ -38,6 +39,7 @@ JOB_NAME = "digests"
 DEFAULT_INTERVAL = 20.0
 # Below Telegram's 30 messages/s so evenly spaced sends never trip the overall limit.
 OVERALL_PER_SECOND = 29.5
+LEASE_RELEASE_SECONDS = 5.0
 _BLOCKED_PHRASES = ("chat not found", "user is deactivated", "bot was kicked", "not a member")
 
 
@@ -137,8 +139,24 @@ def install(
     )
     application.bot_data["digest_engine"] = engine
     application.bot_data["digest_tick"] = tick
+    _release_lease_at_stop(application, engine)
 
     return engine
+
+
+def _release_lease_at_stop(application: Application, engine: DeliveryEngine) -> None:
+    """A clean stop gives the digest lease up, so another process may resume at once."""
+    previous = application.post_stop
+
+    async def post_stop(app: Application) -> None:
+        if previous is not None:
+            await previous(app)
+        try:
+            await asyncio.wait_for(engine.close(), LEASE_RELEASE_SECONDS)
+        except Exception:  # the lease then simply expires
+            log.warning("could not release the digest lease at stop", exc_info=True)
+
+    application.post_stop = post_stop
 
 
 def trigger_now(application: Application, chat_id: int | None = None) -> None:

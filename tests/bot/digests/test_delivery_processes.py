@@ -90,6 +90,11 @@ def test_a_second_newsbot_run_on_one_sqlite_file_refuses_naming_the_pid(
     finally:
         assert first.stop() == 0, first.logs()
     assert counts(server, chat_ids) == dict.fromkeys(chat_ids, 1)
+    store = open_store(sqlite_url)
+    try:
+        assert store.leases() == []  # a clean stop gave the digest lease up
+    finally:
+        store.close()
     # Stopped, the file is free: the next start runs.
     third = BotProcess(env, tmp_path / "third").start()
     try:
