@@ -275,9 +275,14 @@ class DeliveryEngine:
         return report
 
     async def close(self) -> None:
-        """A clean stop: give up the lease, so any leftover claim is resumed without waiting."""
-        async with self._running:
-            await self.lease.release()
+        """A clean stop: give up the lease, so any leftover claim is resumed without waiting.
+
+        Never while a pass still runs (its claims must stay ours): the lease then expires.
+        """
+        if self._running.locked():
+            log.info("a digest pass is still running: the lease is left to expire")
+            return
+        await self.lease.release()
 
     async def replan(self, chat_id: int) -> int:
         """Re-plan a chat's upcoming digests (its time zone changed, say)."""

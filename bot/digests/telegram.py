@@ -39,7 +39,7 @@ JOB_NAME = "digests"
 DEFAULT_INTERVAL = 20.0
 # Below Telegram's 30 messages/s so evenly spaced sends never trip the overall limit.
 OVERALL_PER_SECOND = 29.5
-LEASE_RELEASE_SECONDS = 5.0
+LEASE_RELEASE_SECONDS = 2.0
 _BLOCKED_PHRASES = ("chat not found", "user is deactivated", "bot was kicked", "not a member")
 
 
