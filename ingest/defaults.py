@@ -28,8 +28,10 @@ DEFAULT_TOPICS: tuple[DefaultTopic, ...] = (
     DefaultTopic(
         "world-economy",
         "World economy",
-        "economy, economic, economies, GDP, inflation, recession, growth, trade, tariff, "
-        "central bank, interest rate, IMF, World Bank, экономика, инфляция, ВВП",
+        "economy, economic, economies, GDP, inflation, recession, economic growth, "
+        "unemployment, jobless, trade deficit, trade surplus, trade war, free trade, "
+        "world trade, trade talks, tariff, central bank, interest rate, IMF, World Bank, WTO, "
+        "экономика, инфляция, ВВП, рецессия, ключевая ставка, Центробанк",
     ),
     DefaultTopic(
         "technology",
@@ -40,8 +42,9 @@ DEFAULT_TOPICS: tuple[DefaultTopic, ...] = (
     DefaultTopic(
         "energy",
         "Energy",
-        "energy, oil, gas, pipeline, LNG, electricity, power plant, nuclear, solar, wind, "
-        "coal, OPEC, renewable, нефть, газ, энергетика",
+        "energy, oil, gas, pipeline, LNG, electricity, power plant, power station, nuclear "
+        "power, solar, wind power, wind farm, wind turbine, coal, OPEC, renewable, нефть, "
+        "газ, энергетика",
     ),
     DefaultTopic(
         "climate",
@@ -51,13 +54,16 @@ DEFAULT_TOPICS: tuple[DefaultTopic, ...] = (
     DefaultTopic(
         "security",
         "Security and defence",
-        "military, army, defence, defense, missile, troops, NATO, war, weapons, "
-        "армия, военный, НАТО",
+        "military, army, armed forces, defence ministry, defence minister, defence secretary, "
+        "Ministry of Defence, Pentagon, defense secretary, missile strike, ballistic missile, "
+        "missile defence, cruise missile, troops, NATO, warfare, civil war, at war, war crimes, "
+        "airstrike, weapons, terrorism, terrorist, terror suspects, армия, военный, НАТО",
     ),
     DefaultTopic(
         "health",
         "Health",
-        "health, hospital, vaccine, virus, disease, pandemic, medical, WHO, здоровье",
+        "health, hospital, NHS, vaccine, disease, pandemic, epidemic, medical, medicine, "
+        "patients, WHO, здоровье, больница, вакцина",
     ),
 )
 

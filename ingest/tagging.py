@@ -7,6 +7,12 @@ when every group is mentioned often enough: a title mention counts as two, a bod
 one, and each group needs two (one in a short text), so a passing mention in a long story does
 not tag it. Words are case-folded and stemmed (Snowball, English for Latin script, Russian for
 Cyrillic), so "Russia's", "Russians" and "RUSSIAN" all meet "Russian".
+
+An acronym written in capitals in a rule (WHO, EU, UN, IMF, НАТО) matches only in capitals,
+as written: "WHO" is the World Health Organization, never the pronoun "who"; capitals inside a
+heading typed in capitals ("WHO WAS OSCAR?") do not count. A rule all in capitals with long
+words ("CHINA, BEIJING") was typed with caps lock and is read without case. A phrase matches
+only as the same words in a row.
 """
 
 from __future__ import annotations
@@ -44,10 +50,14 @@ class RuleError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One alternative: a word or a phrase, with the stems it is matched on."""
+    """One alternative: a word or a phrase, with the stems it is matched on.
+
+    `exact` marks the words matched as written (acronyms): there the stem is the word itself.
+    """
 
     text: str
     stems: tuple[str, ...]
+    exact: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +83,39 @@ def stem(word: str) -> str:
     return _ENGLISH.stem(word)
 
 
+def _fold(word: str) -> str:
+    return word.casefold().replace("ё", "е")
+
+
+def _raw_words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text))
+
+
 def _words(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
-    return _WORD.findall(folded)
+    return [_fold(word) for word in _raw_words(text)]
 
 
 def stems_of(text: str) -> list[str]:
     """The stems of every word of ``text``, in order."""
     return [stem(word) for word in _words(text)]
+
+
+_MIN_ACRONYM_LETTERS = 2
+_CAPS_LOCK_WORD = 6
+
+
+def is_acronym(word: str) -> bool:
+    """A word of capitals (and digits), two letters or more: WHO, EU, G7, НАТО."""
+    letters = [char for char in word if char.isalpha()]
+    return len(letters) >= _MIN_ACRONYM_LETTERS and all(char.isupper() for char in letters)
+
+
+def _term(shown: str, case_sensitive: bool) -> Term:
+    raw = _raw_words(shown)
+    exact = tuple(case_sensitive and is_acronym(word) for word in raw)
+    stems = tuple(word if keep else stem(_fold(word)) for word, keep in zip(raw, exact,
+                                                                              strict=True))
+    return Term(shown, stems, exact if any(exact) else ())
 
 
 def _split_alternatives(group: str, group_number: int) -> list[str]:
@@ -152,6 +187,10 @@ def parse_rule(text: str) -> Rule:
     if len(text) > MAX_RULE_CHARS:
         raise RuleError(f"the rule is too long (at most {MAX_RULE_CHARS} characters)")
     groups: list[tuple[Term, ...]] = []
+    # a rule all in capitals with long words ("CHINA, BEIJING") was typed with caps lock: it
+    # is not a list of acronyms (short capitals alone, "UN" or "WHO, IMF", stay acronyms)
+    case_sensitive = any(char.islower() for char in text) or not any(
+        len(word) >= _CAPS_LOCK_WORD for word in _raw_words(text))
     for number, raw_group in enumerate(_split_groups(text.strip()), start=1):
         if not raw_group.strip():
             raise RuleError(
@@ -162,15 +201,16 @@ def parse_rule(text: str) -> Rule:
             shown = " ".join(raw.split())
             if not shown:
                 raise RuleError(f"group {number} has an empty alternative: remove the extra ','")
-            stems = tuple(stems_of(shown))
+            term = _term(shown, case_sensitive)
+            stems = term.stems
             if not stems:
                 raise RuleError(f"{shown!r} in group {number} has no letters or digits to match")
             if len(stems) > MAX_TERM_WORDS:
                 raise RuleError(
                     f"the phrase {shown!r} is too long (at most {MAX_TERM_WORDS} words)"
                 )
-            if all(term.stems != stems for term in terms):
-                terms.append(Term(shown, stems))
+            if all(other.stems != stems or other.exact != term.exact for other in terms):
+                terms.append(term)
         if len(terms) > MAX_ALTERNATIVES:
             raise RuleError(
                 f"group {number} has too many alternatives (at most {MAX_ALTERNATIVES})"
@@ -198,24 +238,31 @@ def format_rule(rule: Rule) -> str:
 class ArticleText:
     """An article's title and body stemmed once, so many rules can be tested cheaply."""
 
-    __slots__ = ("body", "body_counts", "short", "title", "title_counts")
+    __slots__ = ("body", "body_counts", "body_raw", "short", "title", "title_counts",
+                 "title_raw")
 
     def __init__(self, title: str, body: str) -> None:
-        self.title = stems_of(title)
-        self.body = stems_of(body)
+        self.title_raw = _raw_words(title)
+        self.body_raw = _raw_words(body)
+        self.title = [stem(_fold(word)) for word in self.title_raw]
+        self.body = [stem(_fold(word)) for word in self.body_raw]
+        # stems, and (for acronyms) the words as written, prefixed so they never meet a stem
         self.title_counts = Counter(self.title)
+        self.title_counts.update(map(_as_written, _acronyms(self.title_raw)))
         self.body_counts = Counter(self.body)
+        self.body_counts.update(map(_as_written, _acronyms(self.body_raw)))
         self.short = len(self.body) < SHORT_TEXT_WORDS
 
     def score(self, term: Term) -> int:
         """Weighted mentions of one term: title mentions count TITLE_WEIGHT, body mentions one."""
-        if len(term.stems) == 1:
-            word = term.stems[0]
+        keys = _keys(term)
+        if len(keys) == 1:
+            word = keys[0]
             return TITLE_WEIGHT * self.title_counts[word] + self.body_counts[word]
-        if any(w not in self.body_counts and w not in self.title_counts for w in term.stems):
+        if any(w not in self.body_counts and w not in self.title_counts for w in keys):
             return 0
-        return TITLE_WEIGHT * _count_phrase(self.title, term.stems) + _count_phrase(
-            self.body, term.stems
+        return TITLE_WEIGHT * _count_phrase(self.title, self.title_raw, term) + _count_phrase(
+            self.body, self.body_raw, term
         )
 
     def matches(self, rule: Rule) -> bool:
@@ -234,14 +281,48 @@ class ArticleText:
         return True
 
 
-def _count_phrase(words: Sequence[str], phrase: tuple[str, ...]) -> int:
-    size = len(phrase)
-    first = phrase[0]
-    return sum(
-        1
-        for index, word in enumerate(words)
-        if word == first and tuple(words[index : index + size]) == phrase
-    )
+_SHOUTED_RUN = 3
+
+
+def _acronyms(words: Sequence[str]) -> list[str]:
+    """The words in capitals, except inside a run of three or more (a heading in capitals,
+    "WHO WAS OSCAR?", is not about the World Health Organization)."""
+    found: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if word and word.isupper() and not word.isdigit() and len(word) > 1:
+            run.append(word)
+            continue
+        if 0 < len(run) < _SHOUTED_RUN:
+            found.extend(run)
+        run = []
+    return found
+
+
+def _as_written(word: str) -> str:
+    return "=" + word
+
+
+def _keys(term: Term) -> tuple[str, ...]:
+    if not term.exact:
+        return term.stems
+    return tuple(_as_written(w) if keep else w for w, keep in zip(term.stems, term.exact,
+                                                                  strict=True))
+
+
+def _count_phrase(stems: Sequence[str], raw: Sequence[str], term: Term) -> int:
+    """How often the term's words occur in a row (acronyms as written, the others stemmed)."""
+    size = len(term.stems)
+    exact = term.exact or (False,) * size
+    first = raw if exact[0] else stems
+    count = 0
+    for index, word in enumerate(first):
+        if word == term.stems[0] and all(
+            (raw if exact[k] else stems)[index + k] == term.stems[k]
+            for k in range(1, size) if index + k < len(stems)
+        ) and index + size <= len(stems):
+            count += 1
+    return count
 
 
 def compile_topics(topics: Iterable[tuple[str, str]]) -> list[TopicMatcher]:

@@ -3,7 +3,7 @@
 A pure library: text in, sentences out. It imports nothing from the rest of newsbot.
 """
 
-from summarizer.api import summarize
+from summarizer.api import budget_for, summarize
 from summarizer.clustering import baseline_clusters, cluster_stories
 from summarizer.digest import Digest, DigestArticle, DigestGroup, DigestSentence, build_digest
 from summarizer.markup import html_to_text
@@ -20,6 +20,7 @@ __all__ = [
     "SummarizerError",
     "Summary",
     "baseline_clusters",
+    "budget_for",
     "build_digest",
     "cluster_stories",
     "html_to_text",

@@ -7,6 +7,7 @@ import logging
 import re
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 from sumy.summarizers._summarizer import AbstractSummarizer
 
@@ -46,19 +47,56 @@ def summarize(
     language: str | None = None,
     algorithm: str | None = None,
     title: str | None = None,
+    max_chars: int | None = None,
 ) -> Summary:
-    """Summarize text (plain or HTML) into sentences of its own, in article order."""
+    """Summarize text (plain or HTML) into sentences of its own, in article order.
+
+    Without `sentences` or `ratio` the summary is at most 3 sentences and about 600 characters.
+    `max_chars` sets a character budget for a chosen number of sentences (chat and CLI pass
+    budget_for(n), so both give the same summary).
+    """
     name = _check_algorithm(algorithm)
     _check_counts(sentences, ratio)
-    chosen_language = _check_language(language)
+    if max_chars is not None and (isinstance(max_chars, bool) or not isinstance(max_chars, int)
+                                  or max_chars < 1):
+        raise SummarizerError("The character budget must be a whole number above 0.")
     notes: list[str] = []
+    lang, document, cleaned_title = prepare(text, language=language, title=title,
+                                            algorithm=name, notes=notes)
+    count, budget = _budget(sentences, ratio, len(document.sentences))
+    budget = max_chars if max_chars is not None else budget
+    chosen = _run(name, lang, document, count, budget, notes, cleaned_title)
+    limit_chars = _LONG_SENTENCE_CHARS if budget is None else budget
+    result = tuple(_shorten(str(sentence), limit_chars, notes) for sentence in chosen)
+    return Summary(sentences=result, language=lang.code, algorithm=name, notes=tuple(notes))
+
+
+def budget_for(sentences: int) -> int:
+    """The character budget of an n-sentence summary: the default's 600 for 3, pro rata."""
+    return max(1, sentences) * DEFAULT_MAX_CHARS // DEFAULT_SENTENCES
+
+
+def prepare(
+    text: str,
+    *,
+    language: str | None = None,
+    title: str | None = None,
+    algorithm: str = DEFAULT_ALGORITHM,
+    notes: list[str] | None = None,
+) -> tuple[languages.Language, Any, str | None]:
+    """Clean the text and build sumy's document: (language, document, headline used).
+
+    The training script builds its documents here too, so the model sees what summarize() sees.
+    """
+    notes = [] if notes is None else notes
+    chosen_language = _check_language(language)
     text = _prepare(text, notes)
     lang = chosen_language or languages.detect(text)
     if lang.neutral:
         notes.append(_neutral_note(lang))
     tokenizer = OfflineTokenizer(lang)
     cleaned = clean(text, title if isinstance(title, str) else None)
-    limit = _MAX_SENTENCES.get(name, _MAX_SENTENCES_LINEAR)
+    limit = _MAX_SENTENCES.get(algorithm, _MAX_SENTENCES_LINEAR)
     document, capped = build_document(cleaned, tokenizer, max_sentences=limit)
     if not document.sentences:
         document = lines_as_document(cleaned, text, tokenizer, max_sentences=limit)
@@ -68,11 +106,7 @@ def summarize(
         notes.append(f"Only the first {limit} sentences were considered.")
     if not document.sentences:
         raise SummarizerError("There is no text to summarize.")
-    count, max_chars = _budget(sentences, ratio, len(document.sentences))
-    chosen = _run(name, lang, document, Selection(count, max_chars), notes, cleaned.title)
-    limit_chars = _LONG_SENTENCE_CHARS if max_chars is None else max_chars
-    result = tuple(_shorten(str(sentence), limit_chars, notes) for sentence in chosen)
-    return Summary(sentences=result, language=lang.code, algorithm=name, notes=tuple(notes))
+    return lang, document, cleaned.title
 
 
 def _neutral_note(lang: languages.Language) -> str:
@@ -157,14 +191,16 @@ def _run(
     name: str,
     lang: languages.Language,
     document: object,
-    selection: Selection,
+    count: int,
+    max_chars: int | None,
     notes: list[str],
     title: str | None,
 ) -> tuple[object, ...]:
     stemmer = stemmer_for(lang.name)
     words = stop_words(lang.name) if lang.name else frozenset()
+    selection = Selection(count, max_chars, words)
     bonus = tuple(w for w in re.findall(r"[^\W\d_]+", (title or "").lower()) if w not in words)
-    summarizer: AbstractSummarizer = create(name, stemmer, words, bonus)
+    summarizer: AbstractSummarizer = create(name, stemmer, words, bonus, lang.code)
     try:
         with _quiet() if name in _NOISY else contextlib.nullcontext():
             chosen = tuple(summarizer(document, selection))

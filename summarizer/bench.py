@@ -1,8 +1,10 @@
 """Quality and speed benchmark: LEAD-3, stock sumy LexRank/TextRank and our default, side by side.
 
-    python -m summarizer.bench --data ../shared/eval/data [--set bbc|cnndm|all] [--limit N]
+    python -m summarizer.bench --data ../shared/eval/data [--set bbc|cnndm|ru|all] [--limit N]
 
-Prints ROUGE-1/2/Lsum F1 (rouge-score, stemming on), the mean sentences and characters per
+Prints ROUGE-1/2/Lsum F1 (rouge-score, stemming on; for Russian its tokenizer is swapped for one
+that keeps Cyrillic words and stems them with Snowball, see RougeTokenizer), each method's
+difference from LEAD-3 measured in the same run, the mean sentences and characters per
 summary (F1 against a long reference rewards length), milliseconds per article (median and
 mean, sentence splitting included) and the speed ratio of the default to stock LexRank, all
 measured in one run on the same articles; then the time to summarize a 5,000-word article.
@@ -11,6 +13,7 @@ measured in one run on the same articles; then the time to summarize a 5,000-wor
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import re
@@ -30,6 +33,7 @@ from sumy.utils import get_stop_words
 from summarizer.api import summarize
 from summarizer.languages import resolve
 from summarizer.stemmers import clear_stem_caches
+from summarizer.stopwords import stop_words
 from summarizer.summarizers import DEFAULT_ALGORITHM
 from summarizer.summarizers.newsrank import clear_term_caches
 from summarizer.tokenizers import OfflineTokenizer
@@ -46,6 +50,7 @@ class Item:
     title: str | None
     body: str
     references: tuple[str, ...]
+    language: str = "en"  # for the baselines' splitter and stemmer only; the default detects
 
 
 @dataclass(slots=True)
@@ -82,6 +87,46 @@ def load_cnndm(root: Path) -> Iterator[Item]:
             yield Item(record["id"], None, record["text"], (record["summary"], *extra))
 
 
+def load_ru_rbc(root: Path) -> Iterator[Item]:
+    """RBC.ru items: the body (no headline) and the editor's overview, one sentence a line."""
+    tokenizer = _tokenizer("ru")
+    with (root / "rbc394.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            reference = "\n".join(tokenizer.to_sentences(record["summary"]))
+            yield Item(record["id"], None, record["text"], (reference,), "ru")
+
+
+class RougeTokenizer:
+    """rouge-score's default tokenizer, made to keep non-Latin words.
+
+    rouge-score lower-cases, replaces everything but [a-z0-9] with spaces and Porter-stems
+    tokens longer than three characters, so Russian text becomes no tokens at all. This one
+    does the same with Unicode letters and digits (ё read as е) and the language's Snowball
+    stemmer (PyStemmer), so Russian ROUGE counts Russian words, stemmed.
+    """
+
+    def __init__(self, language: str) -> None:
+        import Stemmer
+
+        self._stem = Stemmer.Stemmer(language).stemWord
+
+    def tokenize(self, text: str) -> list[str]:
+        """Lower-cased, stemmed word tokens."""
+        words = re.findall(r"[^\W_]+", text.lower().replace("ё", "е"))
+        return [self._stem(word) if len(word) > 3 else word for word in words]
+
+
+def scorer_for(language: str):  # type: ignore[no-untyped-def]
+    """rouge-score's scorer: its own tokenizer for English, RougeTokenizer for the others."""
+    from rouge_score import rouge_scorer
+
+    if language == "en":
+        return rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    name = resolve(language).name  # type: ignore[union-attr]
+    return rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=RougeTokenizer(name))
+
+
 def _read_text(path: Path) -> str:
     data = path.read_bytes()
     try:
@@ -95,33 +140,34 @@ def _split_run_together(reference: str) -> str:
     return re.sub(r"([.!?][\"'”’]?)(?=[A-Z\"“‘])", r"\1\n", reference)
 
 
-def _tokenizer() -> OfflineTokenizer:
-    language = resolve("en")
+@functools.cache
+def _tokenizer(code: str = "en") -> OfflineTokenizer:
+    language = resolve(code)
     assert language is not None
     return OfflineTokenizer(language)
 
 
 def stock(summarizer_class: type) -> Method:
-    """A stock sumy summarizer: sumy's stemmer and stop words, our offline tokenizer."""
-    tokenizer = _tokenizer()
-    stemmer = Stemmer("english")
-    words = get_stop_words("english")
+    """A stock sumy summarizer: sumy's stemmer and stop words, our offline tokenizer.
+
+    sumy ships no Russian stop words, so Russian uses the project's list (summarizer.stopwords).
+    """
+    tools = {"en": (Stemmer("english"), get_stop_words("english")),
+             "ru": (Stemmer("russian"), stop_words("russian"))}
 
     def run(item: Item) -> Sequence[str]:
+        stemmer, words = tools[item.language]
         summarizer = summarizer_class(stemmer)
         summarizer.stop_words = words
-        document = PlaintextParser.from_string(item.body, tokenizer).document
+        document = PlaintextParser.from_string(item.body, _tokenizer(item.language)).document
         return [str(s) for s in summarizer(document, SENTENCES)]
 
     return run
 
 
-_LEAD_TOKENIZER = _tokenizer()
-
-
 def lead3(item: Item) -> Sequence[str]:
     """The first three sentences of the body (the same offline splitter)."""
-    document = PlaintextParser.from_string(item.body, _LEAD_TOKENIZER).document
+    document = PlaintextParser.from_string(item.body, _tokenizer(item.language)).document
     return [str(s) for s in document.sentences[:SENTENCES]]
 
 
@@ -144,9 +190,7 @@ def evaluate(items: list[Item], methods: dict[str, Method]) -> dict[str, Scores]
     Each method is timed in its own pass over the same articles, with the stemming caches
     cleared before the pass, so no method profits from another's warm caches.
     """
-    from rouge_score import rouge_scorer
-
-    scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    scorer = scorer_for(items[0].language) if items else None
     results = {name: Scores() for name in methods}
     predictions: dict[str, list[str]] = {}
     for name, method in methods.items():
@@ -172,17 +216,20 @@ def evaluate(items: list[Item], methods: dict[str, Method]) -> dict[str, Scores]
 
 
 def print_table(title: str, results: dict[str, Scores], with_all: bool) -> None:
-    """Print a Markdown table of one data set's results."""
+    """Print a Markdown table of one data set's results, with each method's gain over LEAD-3."""
     lexrank = statistics.median(results["sumy LexRank (stock)"].millis)
+    lead = {t: statistics.fmean(results["LEAD-3"].rouge[t]) for t in ROUGE_TYPES}
     print(f"\n### {title}\n")
-    header = "| method | R-1 | R-2 | R-Lsum |"
+    header = "| method | R-1 | R-2 | R-Lsum | vs LEAD-3 (R-1 / R-2 / R-Lsum) |"
     if with_all:
         header += " R-1 (11 refs) | R-2 (11 refs) | R-Lsum (11 refs) |"
     header += " sentences | characters | ms/article median | mean | speed vs stock LexRank |"
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for name, scores in results.items():
-        cells = [f"{statistics.fmean(scores.rouge[t]):.2f}" for t in ROUGE_TYPES]
+        means = {t: statistics.fmean(scores.rouge[t]) for t in ROUGE_TYPES}
+        cells = [f"{means[t]:.2f}" for t in ROUGE_TYPES]
+        cells.append(" / ".join(f"{means[t] - lead[t]:+.2f}" for t in ROUGE_TYPES))
         if with_all:
             cells += [f"{statistics.fmean(scores.rouge_all[t]):.2f}" for t in ROUGE_TYPES]
         median = statistics.median(scores.millis)
@@ -219,12 +266,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsbot bench summarize", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path("../shared/eval/data"),
-                        help="folder holding bbc_news_summary/ and cnndm/")
-    parser.add_argument("--set", choices=("bbc", "cnndm", "all"), default="all")
+                        help="folder holding bbc_news_summary/, cnndm/ and ru_rbc/")
+    parser.add_argument("--set", choices=("bbc", "cnndm", "ru", "all"), default="all")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")
     args = parser.parse_args(argv)
     sets = {"bbc": ("bbc_news_summary", load_bbc, "BBC News Summary (dev)", False),
-            "cnndm": ("cnndm", load_cnndm, "CNN/DailyMail SummEval sample", True)}
+            "cnndm": ("cnndm", load_cnndm, "CNN/DailyMail SummEval sample", True),
+            "ru": ("ru_rbc", load_ru_rbc, "RBC.ru (Russian, language detected)", False)}
     chosen = list(sets) if args.set == "all" else [args.set]
     missing = [sets[key][0] for key in chosen if not (args.data / sets[key][0]).is_dir()]
     if missing:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from summarizer.api import summarize
+from summarizer.api import budget_for, summarize
 from summarizer.decoding import decode_text
 from summarizer.types import SummarizerError
 
@@ -22,7 +22,10 @@ def summarize_command(
     """Summarize FILE (or stdin for '-'), print one sentence per line; 1 on error."""
     try:
         text = _read(file or "-")
-        summary = summarize(text, sentences=sentences, algorithm=algorithm, language=language)
+        # a chosen length gets the character budget a chat of that length gets
+        budget = budget_for(sentences) if isinstance(sentences, int) and sentences > 0 else None
+        summary = summarize(text, sentences=sentences, algorithm=algorithm, language=language,
+                            max_chars=budget)
     except SummarizerError as error:
         print(f"newsbot summarize: {error}", file=sys.stderr)
         return 1

@@ -8,6 +8,17 @@ from summarizer.cleaning import CleanText, is_boilerplate, line_key
 from summarizer.tokenizers import OfflineTokenizer
 
 
+class StorySentence(Sentence):
+    """A sentence that knows its paragraph, so quotes can be followed across sentences."""
+
+    __slots__ = ("paragraph",)
+
+    def __init__(self, text: str, tokenizer: OfflineTokenizer, paragraph: int,
+                 is_heading: bool = False) -> None:
+        super().__init__(text, tokenizer, is_heading=is_heading)
+        self.paragraph = paragraph
+
+
 def build_document(
     cleaned: CleanText, tokenizer: OfflineTokenizer, *, max_sentences: int
 ) -> tuple[ObjectDocumentModel, bool]:
@@ -35,7 +46,9 @@ def build_document(
                 line_key(text) == title_key
             )
             furniture = is_title or is_boilerplate(text)
-            sentences.append(Sentence(text, tokenizer, is_heading=furniture))
+            sentences.append(
+                StorySentence(text, tokenizer, len(paragraphs), is_heading=furniture)
+            )
         count += len(texts)
         capped = capped or count > max_sentences
         paragraphs.append(Paragraph(sentences))

@@ -1,4 +1,4 @@
-"""The algorithms by name: sumy's stock summarizers, LEAD and the project's NewsRank."""
+"""The algorithms by name: the learned default, sumy's stock summarizers, LEAD and NewsRank."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
 from summarizer.summarizers.lead import LeadSummarizer
+from summarizer.summarizers.learned import LearnedSummarizer
 from summarizer.summarizers.newsrank import NewsRankSummarizer
 
-DEFAULT_ALGORITHM = "newsrank"
+DEFAULT_ALGORITHM = "learned"
 _CLASSES: dict[str, type[AbstractSummarizer]] = {
+    "learned": LearnedSummarizer,
     "newsrank": NewsRankSummarizer,
     "lexrank": LexRankSummarizer,
     "textrank": TextRankSummarizer,
@@ -38,9 +40,12 @@ def create(
     stemmer: Callable[[str], str],
     stop_words: frozenset[str],
     bonus_words: tuple[str, ...] = (),
+    language: str = "en",
 ) -> AbstractSummarizer:
     """Instantiate the algorithm `name` with a stemmer and stop words (KeyError if unknown)."""
     summarizer = _CLASSES[name](stemmer)
+    if isinstance(summarizer, LearnedSummarizer):
+        summarizer.language = language
     if hasattr(summarizer, "stop_words"):
         summarizer.stop_words = stop_words
     if isinstance(summarizer, EdmundsonSummarizer):

@@ -159,3 +159,77 @@ def test_seed_article_is_tagged_china_russia() -> None:
     topics = compile_topics((t.slug, t.rule) for t in DEFAULT_TOPICS)
     assert "china-russia" in matching_topics("Strategic partnership", text, topics)
     assert "health" not in matching_topics("Strategic partnership", text, topics)
+
+
+HEALTH = "health, hospital, vaccine, WHO"
+LONG_FILLER = " ".join(["Officials met again on Monday to discuss the plans in detail."] * 15)
+
+
+@pytest.mark.parametrize(
+    ("rule", "title", "body", "tagged"),
+    [
+        # "who" is a pronoun; "WHO" is the World Health Organization
+        (HEALTH, "Fans who queued all night", "Fans who waited, who sang, who cheered. "
+         + LONG_FILLER, False),
+        (HEALTH, "WHO warns on measles", "The WHO said cases doubled. " + LONG_FILLER, True),
+        (HEALTH, "Who won the award", "WHO WAS OSCAR? WHO SITS IN JUDGEMENT? " + LONG_FILLER,
+         False),
+        ("EU, European Union", "Eu de toilette sales", "The eu brand eu. " + LONG_FILLER, False),
+        ("EU, European Union", "EU leaders meet", "The EU summit opened. " + LONG_FILLER, True),
+        ("UN", "Un bon vin", "un verre, un repas. " + LONG_FILLER, False),
+        ("IMF", "IMF's loan to Ukraine", "The IMF approved it. " + LONG_FILLER, True),
+        ("НАТО", "Учения НАТО", "НАТО начало учения. " + LONG_FILLER, True),
+        # a rule typed all in capitals is read without case
+        ("CHINA, BEIJING", "Beijing opens a bridge", "China built it. " + LONG_FILLER, True),
+        ("WHO, IMF", "Who pays", "Who knows who. " + LONG_FILLER, False),
+        # phrases match as phrases, not as words anywhere
+        ("central bank", "The central square", "A bank near the central station. "
+         + LONG_FILLER, False),
+        ("central bank", "Central bank holds rates", "The central banks of Europe. "
+         + LONG_FILLER, True),
+        ("IMF chief", "IMF chief resigns", "The IMF chief said. " + LONG_FILLER, True),
+        ("IMF chief", "Imf chief", "The imf chief and the chief of the IMF. " + LONG_FILLER,
+         False),
+    ],
+)
+def test_acronyms_match_case_sensitively_and_phrases_as_phrases(
+    rule: str, title: str, body: str, tagged: bool
+) -> None:
+    assert rule_matches(parse_rule(rule), title, body) is tagged
+
+
+def test_acronym_terms_are_marked_exact() -> None:
+    rule = parse_rule("WHO, health; IMF chief")
+    who, health = rule.groups[0]
+    assert who.stems == ("WHO",) and who.exact == (True,)
+    assert health.exact == ()
+    assert rule.groups[1][0].exact == (True, False)
+    assert parse_rule(format_rule(rule)) == rule
+
+
+def test_default_health_rule_ignores_the_pronoun_who() -> None:
+    topics = compile_topics((t.slug, t.rule) for t in DEFAULT_TOPICS)
+    body = ("The fans who queued all night said the band, who played for three hours, were "
+            "the best they had seen. " * 10)
+    assert "health" not in matching_topics("Who sold out the arena", body, topics)
+    body = "The WHO said the vaccine programme reached 40 countries. " * 10
+    assert "health" in matching_topics("WHO praises vaccine drive", body, topics)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "slug"),
+    [
+        ("Format wars could confuse users", "The format war between the two camps. " * 6,
+         "security"),
+        ("Phone viruses spread", "A computer virus hit phones. The virus spread. " * 6,
+         "health"),
+        ("Nike posts strong growth", "Sales growth at Nike. Growth was strong. " * 6,
+         "world-economy"),
+        ("TV viewers take control", "Viewers can pause and forward wind programmes. " * 6,
+         "energy"),
+    ],
+)
+def test_default_rules_skip_figurative_words(title: str, body: str, slug: str) -> None:
+    """Found on BBC development articles: war, virus, growth and wind out of their topics."""
+    topics = compile_topics((t.slug, t.rule) for t in DEFAULT_TOPICS)
+    assert slug not in matching_topics(title, body, topics)

@@ -25,17 +25,37 @@ def _make_data(root: Path) -> None:
     record = {"id": "x-1", "text": " ".join(lines[1:]), "summary": "\n".join(lines[1:3]),
               "references": ["\n".join(lines[1:3]), lines[4]]}
     (cnndm / "summeval100.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    russian = (FIXTURES / "russian_article.txt").read_text(encoding="utf-8")
+    body = " ".join(line for line in russian.splitlines()[1:] if line.strip())
+    ru = root / "ru_rbc"
+    ru.mkdir()
+    record = {"id": "ru-1", "text": body, "summary": " ".join(body.split(". ")[:1])}
+    (ru / "rbc394.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n",
+                                     encoding="utf-8")
 
 
-def test_bench_prints_both_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_prints_all_three_tables(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
     _make_data(tmp_path)
     assert bench.main(["--data", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "BBC News Summary" in out and "CNN/DailyMail" in out
+    assert "BBC News Summary" in out and "CNN/DailyMail" in out and "RBC.ru" in out
     for method in ("LEAD-3", "sumy LexRank (stock)", "sumy TextRank (stock)", "default ("):
-        assert out.count(f"| {method}") == 2, method
-    assert out.count("| sentences | characters |") == 2
+        assert out.count(f"| {method}") == 3, method
+    assert out.count("| sentences | characters |") == 3
+    assert out.count("| LEAD-3 |") == 3 and "+0.00 / +0.00 / +0.00" in out
     assert "word article" in out
+
+
+def test_russian_rouge_counts_russian_words() -> None:
+    """rouge-score's own tokenizer drops Cyrillic; the bench's keeps and stems it."""
+    scorer = bench.scorer_for("ru")
+    same = scorer.score("Путин подписал соглашения.", "Путина подписали соглашение.")
+    other = scorer.score("Путин подписал соглашения.", "Дождь шёл весь день.")
+    assert same["rouge1"].fmeasure == 1.0
+    assert other["rouge1"].fmeasure == 0.0
+    tokens = bench.RougeTokenizer("russian").tokenize("Ёлки, ёж и ёжики!")
+    assert tokens == ["елк", "еж", "и", "ежик"]
 
 
 def test_bench_reports_missing_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,7 +34,7 @@ from bot.core.types import (
     italic,
 )
 from storage.views import ArticleView, ChatView, Page, TopicView
-from summarizer import SummarizerError, summarize
+from summarizer import SummarizerError, budget_for, summarize
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
@@ -191,7 +191,8 @@ async def _stored_summary(ctx: Context, article: ArticleView, chat: ChatView) ->
     if stored and len(stored) >= len(_SENTENCE_END.findall(article.body)):
         return stored
     try:
-        fresh = await ctx.call(summarize, article.body, sentences=wanted, title=article.title)
+        fresh = await ctx.call(summarize, article.body, sentences=wanted, title=article.title,
+                               max_chars=budget_for(wanted))
     except SummarizerError:
         return stored
     return fresh.sentences or stored
@@ -213,7 +214,8 @@ async def _summarize_text(ctx: Context, req: Request, text: str, *, hint: str = 
     if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
         return Reply.say("That text is over 100 KB: please send a shorter one.")
     chat = await ctx.chat_view(req)
-    result = await ctx.call(summarize, text, sentences=max(1, chat.summary_length))
+    wanted = max(1, chat.summary_length)  # the CLI's character budget for that many sentences
+    result = await ctx.call(summarize, text, sentences=wanted, max_chars=budget_for(wanted))
     lines: list[str | Text] = [Text.of(bold("Summary"))]
     lines.append(bullets(result.sentences) or "(nothing to summarize)")
     if result.sentences and " ".join(result.sentences).strip() == " ".join(text.split()):

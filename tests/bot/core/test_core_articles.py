@@ -182,6 +182,29 @@ async def test_summary_of_pasted_text(core: Core) -> None:
     assert answer.startswith("Summary") and answer.count("• ") == 3
 
 
+async def test_chat_summary_of_text_gets_the_cli_character_budget(core: Core) -> None:
+    """A 90-word run-on of photo captions took the whole chat summary (no character budget)."""
+    from summarizer import budget_for, summarize
+
+    captions = " ".join(
+        f"Pictured: guest number {n} at the gala, with friends, family and the organisers"
+        for n in range(1, 8)
+    ) + " in the main hall of the museum on Saturday night."
+    story = (
+        "The city museum reopened on Saturday after a two-year renovation costing 40 million "
+        "pounds. About 3,000 visitors came on the first day, the director said. The new wing "
+        "holds the largest collection of Roman coins in the country. Entry stays free for "
+        "children under 16. The museum will open late on Fridays from next month."
+    )
+    text = f"{captions}\n\n{story}"
+    answer = reply_text(await send(core, f"/summary {text}"))
+    bullets = [line[2:] for line in answer.splitlines() if line.startswith("• ")]
+    assert bullets and sum(map(len, bullets)) <= budget_for(3) + 150
+    assert not any(bullet.startswith("Pictured: guest number 1") for bullet in bullets)
+    cli = summarize(text, sentences=3, max_chars=budget_for(3)).sentences
+    assert tuple(bullets) == cli
+
+
 async def test_summary_of_max_size_telegram_message(core: Core) -> None:
     text = ("Markets rose on Monday after the central bank held rates. " * 80)[:4080]
     reply = await send(core, f"/summary {text}")
