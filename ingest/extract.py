@@ -1,8 +1,9 @@
 """Turning a fetched page into an article: title, main text, author, date and language.
 
 HTML goes through trafilatura, which keeps the story and leaves out navigation, bylines,
-cookie banners, "Related articles" lists, scripts and footers. Plain text is taken as is,
-its first non-empty line being the title.
+cookie banners, "Related articles" lists, scripts and footers. Plain text gets the same
+cleaning from the summarizer's line classifier: its first real headline line is the title, and
+bylines, datelines, share rows, "About Author" and "Related Articles" leave the body.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import trafilatura
 from lxml import html as lxml_html
 
 from ingest.errors import IngestError
+from summarizer.cleaning import split_article
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +104,26 @@ def _drop_leading_title(text: str, title: str) -> str:
     return "\n".join(lines).strip()
 
 
+def clean_text_article(title: str, body: str) -> tuple[str, str]:
+    """A pasted or saved page's (title, body) with its furniture dropped, as for URL pages.
+
+    The title becomes the first real headline line (a site mark such as "SI |" is skipped);
+    bylines, datelines, "About Author", "Related Articles" and share rows leave the body.
+    """
+    cleaned_title, cleaned_body = split_article(f"{title}\n{body}")
+    if not cleaned_title or not cleaned_body:
+        return title, body
+    return clean_inline(cleaned_title), cleaned_body
+
+
 def extract_text_document(text: str) -> Extracted:
-    """A plain-text article: the first non-empty line is the title, the rest the body."""
-    lines = text.replace("\r\n", "\n").replace("\x00", "").strip().split("\n")
-    title = clean_inline(lines[0]) if lines else ""
-    body = "\n".join(lines[1:]).strip()
+    """A plain-text article: the first real headline line is the title, the rest the body.
+
+    Page furniture is left out as for URL pages (see clean_text_article).
+    """
+    cleaned = text.replace("\r\n", "\n").replace("\x00", "").strip()
+    title, body = split_article(cleaned)
+    title = clean_inline(title)
     if not title or not body:
         raise IngestError("No article text found: a title line and a body are needed.")
     if len(body) < MIN_TEXT_CHARS:

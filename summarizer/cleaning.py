@@ -195,3 +195,57 @@ def _strip_lead_dateline(result: CleanText) -> None:
             if stripped.strip():
                 result.blocks[index] = (kind, stripped)
             return
+
+
+# A line of page furniture that begins a saved page: a site mark ("SI |", "Home »").
+_SITE_MARK = re.compile(r"^(?:\S{1,12}\s*)?[|»›>:/–—-]\s*$|^\W*\w{0,3}\W*$")
+# Markers after which a page lists names or other stories, not the story itself.
+_TRAILER = re.compile(
+    r"^(?:about\s+(?:the\s+)?authors?|related\s+(?:articles?|stories|posts|news|content|links)"
+    r"|(?:read|see)\s+(?:more|also)|more\s+(?:on\s+this\s+story|stories)|об\s+авторе"
+    r"|читайте\s+также|похожие\s+(?:статьи|новости))[\s.:|]*$",
+    re.I,
+)
+_TITLE_SEARCH_LINES = 20
+
+
+def split_article(text: str) -> tuple[str, str]:
+    """A plain-text page as (title, body), with the page's furniture left out of both.
+
+    The title is the first real headline line: site marks ("SI |"), datelines and bylines
+    before it are skipped. The body drops repeats of the headline, bylines, datelines, share
+    rows and the like (is_boilerplate), and the short lines that follow "About Author" or
+    "Related Articles" (the author's name, other stories' headlines). Paragraphs stay
+    separated by blank lines. Either part may come back empty.
+    """
+    lines = [line.strip() for line in normalize_text(text).split("\n")]
+    start = 0
+    title = ""
+    for index, line in enumerate(lines[:_TITLE_SEARCH_LINES]):
+        if not line or is_boilerplate(line) or _SITE_MARK.match(line) or _TRAILER.match(line):
+            continue
+        title, start = line, index + 1
+        break
+    if not title:
+        first = next((index for index, line in enumerate(lines) if line), None)
+        if first is None:
+            return "", ""
+        title, start = lines[first], first + 1
+    title_key = line_key(title)
+    body: list[str] = []
+    in_trailer = False
+    for line in lines[start:]:
+        if not line:
+            if body and body[-1]:
+                body.append("")
+            continue
+        if _TRAILER.match(line):
+            in_trailer = True
+            continue
+        if in_trailer and is_heading_like(line):
+            continue  # a name under "About Author", a headline under "Related Articles"
+        in_trailer = False
+        if is_boilerplate(line) or (len(line) < _KEYED_LINE and line_key(line) == title_key):
+            continue
+        body.append(line)
+    return title, "\n".join(body).strip()

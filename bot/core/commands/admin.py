@@ -12,6 +12,7 @@ from bot.core.context import Context
 from bot.core.format import MAX_ARTICLE_ID, bullets, is_url, parse_article_id, shorten, title_span
 from bot.core.registry import callback, command
 from bot.core.types import Button, Reply, Request, Text, bold, code, italic
+from ingest.extract import clean_text_article
 from ingest.pipeline import AddOutcome, retag_all
 from ingest.tagging import RuleError, format_rule, parse_rule
 from storage.views import TopicView
@@ -130,6 +131,8 @@ async def add(ctx: Context, req: Request) -> Reply:
         title, body = split_title_body(args)
         if not body and req.reply_to_text and req.reply_to_text.strip():
             body = req.reply_to_text.strip()
+    if body:  # a pasted page: the same cleaning as a fetched one (site marks, bylines ...)
+        title, body = clean_text_article(title, body)
     if not body:
         return Reply.say(
             "The article has no text: put the title on the first line and the article text "

@@ -169,3 +169,18 @@ async def test_add_of_unpunctuated_text_answers_in_one_message(core: Core) -> No
     reply = await send(core, "/add Wall of text\n" + "word " * 20_000, chat=ADMIN_CHAT)
     assert "Added #" in reply_text(reply)
     assert len(render_html(reply.messages[0])) == 1
+
+
+async def test_add_of_a_pasted_page_is_cleaned_like_a_fetched_one(
+    core: Core, store: Store
+) -> None:
+    """'/add' + the seed page stored the title 'SI |' and the byline block in the body."""
+    from tests.summarizer.conftest import FIXTURES
+
+    seed = (FIXTURES / "china-russia-strategic-partnership.txt").read_text(encoding="utf-8")
+    answer = await admin(core, f"/add {seed}")
+    article = store.latest_articles(1).items[0]
+    title = "Chinese-Russian ‘Strategic Partnership Taking Shape of an Alliance’"
+    assert article.title == title and f"Added #{article.id}: {title}" in answer
+    for line in ("SI |", "About Author", "Edward Bokhua", "Related Articles", "16:20 2017"):
+        assert line not in article.body
