@@ -113,7 +113,7 @@ def clean_text_article(title: str, body: str) -> tuple[str, str]:
     cleaned_title, cleaned_body = split_article(f"{title}\n{body}")
     if not cleaned_title or not cleaned_body:
         return title, body
-    return clean_inline(cleaned_title), cleaned_body
+    return cleaned_title, cleaned_body
 
 
 def extract_text_document(text: str) -> Extracted:
