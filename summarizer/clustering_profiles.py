@@ -105,6 +105,7 @@ class Profile:
     months: frozenset[int]
     has_summary: bool
     has_text: bool = False
+    content: tuple[str, ...] = ()  # the terms less the background's generic words
 
 
 @cache
@@ -190,23 +191,24 @@ class ProfileCache:
 
     def __init__(self, size: int = _CACHE_SIZE) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[str, str, str, str], Profile] = OrderedDict()
+        self._items: OrderedDict[tuple[str, tuple[str, ...], str, str], Profile] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, title: str, summary: tuple[str, ...], text: str, language: str) -> Profile:
         """The profile of an article, built once per distinct content."""
-        body = " ".join(s.strip() for s in summary if s and s.strip())
-        if text.strip():
-            # The opening of the text, where a news report states its event, when known.
-            body = f"{body}\n{_URL.sub(' ', text.strip()[:TEXT_HEAD_CHARS])}"
-        key = (title, body, language, f"{bool(summary)}{bool(text.strip())}")
+        # Only the opening of the text is read: where a news report states its event.
+        head = text[: 2 * TEXT_HEAD_CHARS].strip()[:TEXT_HEAD_CHARS]
+        key = (title, summary, head, language)
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
                 return found
+        body = " ".join(s.strip() for s in summary if s and s.strip())
+        if head:
+            body = f"{body}\n{_URL.sub(' ', head)}"
         profile = build_profile(
-            title, body, language, has_summary=bool(summary), has_text=bool(text.strip())
+            title, body, language, has_summary=bool(body) and bool(summary), has_text=bool(head)
         )
         with self._lock:
             self._items[key] = profile
@@ -247,6 +249,7 @@ def build_profile(
         months=frozenset(title_months + body_months),
         has_summary=has_summary,
         has_text=has_text,
+        content=tuple(terms - generic),
     )
 
 
