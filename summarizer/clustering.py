@@ -45,7 +45,7 @@ class Settings:
     """The measured thresholds of the same-story decision (see docs/benchmarks.md)."""
 
     same_story: float = 0.70  # score at or above which two articles match (one has text)
-    same_story_summaries: float = 0.55  # the same when neither has more than its summary
+    same_story_summaries: float = 0.65  # the same when neither has more than its summary
     containment_share: float = 1.0  # weight of containment (the rest: weighted cosine)
     title_bonus: float = 0.0  # added for fully overlapping headlines
     name_bonus: float = 0.1  # added when the shared names carry all names of the smaller
