@@ -14,7 +14,9 @@ it runs comes from the installed wheel, not from the checkout.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -31,6 +33,7 @@ from tests.support import fixtures as shared
 from tests.support.bot_api_server import BotApiServer
 from tests.support.fake_telegram import FakeChat
 from tests.support.fixtures import USER
+from tests.support.ptb_runner import free_port
 
 # Shared fixtures, found by name.
 bot_api_server = shared.bot_api_server
@@ -55,6 +58,16 @@ def build_stage_sources() -> list[str]:
         elif words[0].upper() == "COPY" and stage == "build":
             sources += [word for word in words[1:-1] if not word.startswith("--")]
     return sources
+
+
+def healthcheck_command(venv: Path) -> list[str]:
+    """The Dockerfile's HEALTHCHECK CMD, with the fresh venv's python for the image's."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    match = re.search(r"^HEALTHCHECK .*?\bCMD (\[.*\])\s*$", text, re.MULTILINE)
+    assert match, "no HEALTHCHECK CMD [...] in the Dockerfile"
+    command = json.loads(match.group(1))
+    assert command[0] == "python"
+    return [str(venv / "bin" / "python"), *command[1:]]
 
 
 @pytest.fixture(scope="module")
@@ -151,25 +164,37 @@ def test_run_answers_start_and_stops_on_sigterm(
     workdir = tmp_path / "empty"
     workdir.mkdir()
     log_path = tmp_path / "bot.log"
+    env = _clean_env(**bot_env, NEWSBOT_HTTP_PORT=str(free_port()), NEWSBOT_HTTP_HOST="127.0.0.1")
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(installed / "bin" / "newsbot"), "run"],
             cwd=workdir,
-            env=_clean_env(**bot_env),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
     try:
-        bot_api_server.wait_for_calls("getUpdates", timeout=STEP_SECONDS)
+        if not bot_api_server.wait_until(
+            lambda: bool(bot_api_server.calls("getUpdates")) or process.poll() is not None,
+            STEP_SECONDS,
+        ):
+            pytest.fail("no getUpdates: " + log_path.read_text(errors="replace")[-2000:])
+        assert process.poll() is None, log_path.read_text(errors="replace")[-2000:]
         bot_api_server.post_message(PRIVATE, USER, "/start")
         [hello] = bot_api_server.wait_for_messages(PRIVATE.id, 1, timeout=60)
+        healthy = subprocess.run(healthcheck_command(installed), env=env, timeout=30, check=False)
         process.send_signal(signal.SIGTERM)
         code = process.wait(15)
     finally:
         process.kill()
+    gone = subprocess.run(
+        healthcheck_command(installed), env=env, capture_output=True, timeout=30, check=False
+    )
     logs = log_path.read_text(errors="replace")
     assert "/help" in hello.text
+    assert healthy.returncode == 0, "the image's HEALTHCHECK fails on a running bot"
+    assert gone.returncode != 0, "the image's HEALTHCHECK passes with no bot"
     assert code == 0, logs[-2000:]
     assert "Traceback" not in logs
     assert bot_api_server.token not in logs
