@@ -136,7 +136,7 @@ class Subscription(Base):
 
 
 class Delivery(Base):
-    """One digest of one subscription for one period: claimed, then sent, exactly once."""
+    """One digest of one subscription for one period: claimed by one worker, then sent once."""
 
     __tablename__ = "deliveries"
 

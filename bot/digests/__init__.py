@@ -1,1 +1,1 @@
-"""Topic digests: schedule (zoneinfo, DST), composition and exactly-once delivery."""
+"""Topic digests: schedule (zoneinfo, DST), composition and once-only delivery (worker leases)."""

@@ -212,7 +212,7 @@ def is_group_chat(chat: ChatView | None, chat_id: int) -> bool:
 
 
 class DeliveryEngine:
-    """Delivers due digests exactly once; call ``run_once`` periodically."""
+    """Delivers each due digest once (README, "Exactly once"); call ``run_once`` periodically."""
 
     def __init__(
         self,
