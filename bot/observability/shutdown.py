@@ -103,7 +103,12 @@ class BoundedShutdown:
             self._exit(1)
 
     def finish(self, code: int) -> int:
-        """After the run returned: wait for worker threads within the budget, then exit."""
+        """After the run returned: wait for worker threads within the budget, then exit.
+
+        Everything is recorded and closed by now, so the process leaves with ``os._exit``:
+        the interpreter's own teardown (freeing the language and summarizer models, joining
+        threads) took seconds on a busy machine, and is not needed.
+        """
         self._done.set()
         if self.started_at is None:
             return code
@@ -117,12 +122,12 @@ class BoundedShutdown:
         stuck = [thread for thread in busy if thread.is_alive()]
         if stuck:
             log.warning(
-                "stopped; %d worker thread(s) still blocked (e.g. a fetch): not waiting for them",
+                "%d worker thread(s) still blocked (e.g. a fetch): not waiting for them",
                 len(stuck),
             )
-            self._exit(code)
         log.info("stopped in %.1f s", time.monotonic() - self.started_at)
-        return code
+        self._exit(code)
+        return code  # not reached
 
     @staticmethod
     def _exit(code: int) -> None:

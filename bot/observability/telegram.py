@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 MESSAGE_ENDPOINTS = frozenset({"sendMessage", "editMessageText"})
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s|$)")
 HEALTH_GROUP = -1000
+RESTARTING = "I am restarting and could not finish that. Please send it again in a minute."
+NOTE_SECONDS = 1.5
+CANCELLED = object()  # what InFlight.run returns for work that shutdown cancelled
 
 
 class ObservedRequest(HTTPXRequest):
@@ -167,7 +170,7 @@ class InFlight:
         except asyncio.CancelledError:
             current = asyncio.current_task()
             if task.cancelled() and not (current is not None and current.cancelling()):
-                return None  # cancelled by shutdown: the caller goes on winding down
+                return CANCELLED  # cancelled by shutdown: the caller goes on winding down
             task.cancel()
             raise
 
@@ -192,7 +195,11 @@ def _wrap_handler(
         tokens = set_update_context(chat.id if chat is not None else None, command)
         started = time.perf_counter()
         try:
-            return await inflight.run(callback(update, context))
+            result = await inflight.run(callback(update, context))
+            if result is CANCELLED:
+                await _say_restarting(context, chat.id if chat is not None else None)
+                return None
+            return result
         finally:
             metrics.observe_handler(command, time.perf_counter() - started)
             reset_update_context(tokens)
@@ -200,9 +207,22 @@ def _wrap_handler(
     return observed
 
 
+async def _say_restarting(context: Any, chat_id: int | None) -> None:
+    """Tell the chat its command was cut short by a restart (best effort, bounded)."""
+    if chat_id is None:
+        return
+    try:
+        await asyncio.wait_for(
+            context.bot.send_message(chat_id, RESTARTING, parse_mode=None), NOTE_SECONDS
+        )
+    except Exception as error:
+        log.info("could not tell chat %s about the restart: %s", chat_id, error)
+
+
 def _wrap_job(callback: Callable[..., Awaitable[Any]], inflight: InFlight) -> Any:
     async def observed(context: Any) -> Any:
-        return await inflight.run(callback(context))
+        result = await inflight.run(callback(context))
+        return None if result is CANCELLED else result
 
     return observed
 

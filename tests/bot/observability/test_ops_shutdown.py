@@ -92,6 +92,9 @@ def test_sigterm_with_a_hung_fetch_and_a_digest_in_flight_exits_within_8_s(
     assert took < BOUND, logs[-3000:]
     assert code == 0, logs[-3000:]
     assert "Traceback" not in logs
+    assert bot_api_server.texts(ADMIN.id) == [
+        "I am restarting and could not finish that. Please send it again in a minute."
+    ]
     [delivery] = store.deliveries_for(sub.id)
     assert delivery.status == "claimed"
     assert delivery.parts_sent == len(bot_api_server.texts(READER.id)) == 0
