@@ -67,12 +67,12 @@ def test_a_second_newsbot_run_on_one_sqlite_file_refuses_naming_the_pid(
     first = BotProcess(env, tmp_path / "first").start()
     try:
         assert server.wait_until(
-            lambda: sum(counts(server, chat_ids).values()) >= len(chat_ids) - 1, 60
+            lambda: sum(counts(server, chat_ids).values()) >= len(chat_ids) - 1, 120
         ), first.logs()
         assert counts(server, chat_ids)[chat_ids[0]] == 0  # its claim is still open
         second = BotProcess(env, tmp_path / "second").start()
         try:
-            assert wait_exit(second, 60) == 1
+            assert wait_exit(second, 120) == 1
         finally:
             second.kill()
         assert first.process is not None and first.running
@@ -84,7 +84,7 @@ def test_a_second_newsbot_run_on_one_sqlite_file_refuses_naming_the_pid(
         ]
         server.clear_failures()
         assert server.wait_until(
-            lambda: counts(server, chat_ids) == dict.fromkeys(chat_ids, 1), 60
+            lambda: counts(server, chat_ids) == dict.fromkeys(chat_ids, 1), 120
         ), first.logs()
         time.sleep(1.0)
     finally:
@@ -98,7 +98,7 @@ def test_a_second_newsbot_run_on_one_sqlite_file_refuses_naming_the_pid(
     # Stopped, the file is free: the next start runs.
     third = BotProcess(env, tmp_path / "third").start()
     try:
-        assert server.wait_until(lambda: len(server.calls("getUpdates")) > 0, 60)
+        assert server.wait_until(lambda: len(server.calls("getUpdates")) > 0, 120)
         time.sleep(1.0)
         assert third.running, third.logs()
     finally:
@@ -119,19 +119,19 @@ def test_a_second_bot_process_leaves_the_live_first_ones_claim_alone(
     second: BotProcess | None = None
     try:
         assert server.wait_until(
-            lambda: sum(counts(server, chat_ids).values()) >= len(chat_ids) - 1, 60
+            lambda: sum(counts(server, chat_ids).values()) >= len(chat_ids) - 1, 120
         ), first.logs()
         second = start_runner(runner(env, tmp_path / "second"))
         store = open_store(database_url)
         try:
-            assert server.wait_until(lambda: len(store.leases()) == 2, 60), second.logs()
+            assert server.wait_until(lambda: len(store.leases()) == 2, 120), second.logs()
         finally:
             store.close()
         time.sleep(2.0)  # the second process makes a few passes while the claim is open
         assert counts(server, chat_ids)[chat_ids[0]] == 0
         server.clear_failures()
         assert server.wait_until(
-            lambda: counts(server, chat_ids) == dict.fromkeys(chat_ids, 1), 60
+            lambda: counts(server, chat_ids) == dict.fromkeys(chat_ids, 1), 120
         ), first.logs()
         time.sleep(1.5)
     finally:
@@ -153,7 +153,7 @@ def test_killed_mid_fan_out_only_a_part_recorded_sending_arrives_twice(
     env = run_env(server, database_url, tmp_path)
     first = BotProcess(env, tmp_path / "first").start()
     try:
-        assert server.wait_until(lambda: server.held_responses >= 2, 60), first.logs()
+        assert server.wait_until(lambda: server.held_responses >= 2, 120), first.logs()
         time.sleep(0.5)
     finally:
         first.kill()
@@ -169,11 +169,11 @@ def test_killed_mid_fan_out_only_a_part_recorded_sending_arrives_twice(
     second = BotProcess(env, tmp_path / "second").start()
     try:
         assert server.wait_until(
-            lambda: all(counts(server, chat_ids)[chat] >= 1 for chat in chat_ids), 60
+            lambda: all(counts(server, chat_ids)[chat] >= 1 for chat in chat_ids), 120
         ), second.logs()
         assert server.wait_until(
             lambda: all(row[0] == "sent" for row in delivery_rows(database_url, chat_ids).values()),
-            60,
+            120,
         )
         time.sleep(1.0)
     finally:

@@ -298,7 +298,7 @@ def test_two_bot_processes_on_postgresql_send_each_digest_once(
     bots = [start_runner(runner(env, tmp_path / name)) for name in ("a", "b")]
     try:
         assert bot_api_server.wait_until(
-            lambda: sum(counts(bot_api_server, chat_ids).values()) >= len(chat_ids), 40
+            lambda: sum(counts(bot_api_server, chat_ids).values()) >= len(chat_ids), 120
         ), bots[0].logs() + bots[1].logs()
         time.sleep(1.5)
     finally:
