@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "bot.core.commands.articles",
     "bot.core.commands.topics",
     "bot.core.commands.subscriptions",
+    "bot.core.commands.stories",
     "bot.core.commands.chat_settings",
     "bot.core.commands.admin",
     "bot.core.commands.feeds",

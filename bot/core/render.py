@@ -12,7 +12,7 @@ import html
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.types import Button, Keyboard, Message, Span, Text
 
@@ -21,6 +21,7 @@ ITEM_SEPARATOR = "\n\n"
 MAX_URL_LENGTH = 2000
 _TAGS = {"bold": "b", "italic": "i", "code": "code"}
 _SAFE_SCHEMES = ("http://", "https://", "tg://")
+_QUOTE_OPEN = {"quote": "<blockquote>", "expandable": "<blockquote expandable>"}
 _BOUNDARIES = (
     re.compile(r"\n\s*\n"),
     re.compile(r"\n"),
@@ -57,20 +58,24 @@ def _safe_url(url: str | None) -> str | None:
 
 
 def span_html(span: Span) -> str:
-    """One span as Telegram HTML, escaped."""
+    """One span as Telegram HTML, escaped (its quotation, if any, is added by text_html)."""
     text = html.escape(span.text)
-    if span.style == "link":
+    if span.style in ("link", "bold_link"):
         url = _safe_url(span.url)
-        if url is None:
-            return text
-        return f'<a href="{html.escape(url, quote=True)}">{text}</a>'
+        if url is not None:
+            text = f'<a href="{html.escape(url, quote=True)}">{text}</a>'
+        return f"<b>{text}</b>" if span.style == "bold_link" else text
     tag = _TAGS.get(span.style)
     return f"<{tag}>{text}</{tag}>" if tag else text
 
 
 def text_html(item: Text) -> str:
-    """One item as Telegram HTML."""
-    return "".join(span_html(span) for span in item.spans)
+    """One item as Telegram HTML; adjacent quoted spans share one ``<blockquote>``."""
+    out: list[str] = []
+    for kind, run in itertools.groupby(item.spans, key=lambda span: span.quote):
+        body = "".join(span_html(span) for span in run)
+        out.append(f"{_QUOTE_OPEN[kind]}{body}</blockquote>" if kind else body)
+    return "".join(out)
 
 
 def _slice(item: Text, start: int, end: int) -> Text:
@@ -81,7 +86,7 @@ def _slice(item: Text, start: int, end: int) -> Text:
         span_end = position + len(span.text)
         lo, hi = max(start, position), min(end, span_end)
         if lo < hi:
-            spans.append(Span(span.text[lo - position : hi - position], span.style, span.url))
+            spans.append(replace(span, text=span.text[lo - position : hi - position]))
         position = span_end
     return Text(tuple(spans))
 
@@ -173,7 +178,7 @@ def render_html(message: Message, limit: int = TELEGRAM_LIMIT) -> list[HtmlPart]
 
 def span_plain(span: Span) -> str:
     """One span as terminal text: links show their address."""
-    if span.style == "link" and span.url and span.url != span.text:
+    if span.style in ("link", "bold_link") and span.url and span.url != span.text:
         return f"{span.text} <{span.url}>"
     return span.text
 

@@ -8,11 +8,13 @@ Nothing here knows about Telegram or about the terminal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 ChatType = Literal["private", "group", "supergroup", "channel", "console"]
-Style = Literal["plain", "bold", "italic", "code", "link"]
+Style = Literal["plain", "bold", "italic", "code", "link", "bold_link"]
+# A block a span belongs to: none, or a quotation ("expandable": folded until tapped).
+Quote = Literal["", "quote", "expandable"]
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's cap on callback_data
 
@@ -61,11 +63,16 @@ class Request:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A run of text in one style; ``url`` is set for links only."""
+    """A run of text in one style; ``url`` is set for links only.
+
+    ``quote`` puts the span in a block quotation; adjacent spans with the same value share
+    one block (on Telegram, ``<blockquote>`` or ``<blockquote expandable>``).
+    """
 
     text: str
     style: Style = "plain"
     url: str | None = None
+    quote: Quote = ""
 
 
 def plain(text: str) -> Span:
@@ -91,6 +98,18 @@ def code(text: str) -> Span:
 def link(text: str, url: str) -> Span:
     """A hyperlink span."""
     return Span(text, "link", url)
+
+
+def bold_link(text: str, url: str) -> Span:
+    """A hyperlink span shown in bold (a headline)."""
+    return Span(text, "bold_link", url)
+
+
+def quoted(*parts: str | Span, expandable: bool = True) -> Text:
+    """Spans (strings are plain) inside one block quotation, expandable by default."""
+    kind: Quote = "expandable" if expandable else "quote"
+    spans = [part if isinstance(part, Span) else Span(part) for part in parts]
+    return Text(tuple(replace(span, quote=kind) for span in spans if span.text))
 
 
 @dataclass(frozen=True, slots=True)

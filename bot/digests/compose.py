@@ -1,8 +1,14 @@
 """Digest composition: a topic's new articles in a window, as ready-to-send rich-text messages.
 
-Near-duplicates are grouped by ``summarizer.build_digest`` from the stored summaries (nothing
-is re-summarized). A composed digest depends only on (topic, window), so it is cached: ten
-thousand subscribers of one topic with the same window share one computation.
+All of the window's articles (up to WINDOW_BOUND, newest first) are grouped into stories by
+``summarizer.build_digest`` from the stored summaries (nothing is re-summarized). A digest
+opens with one line (topic, N articles in M stories, the period), then the top stories, most
+covered first: the lead's headline in bold (linked), its sources ("Reuters, BBC +2") and its
+sentences, which Telegram shows in an expandable block quotation. Each part carries a
+"Summary #id" button per story and stays within 4,096 characters, split between stories only;
+a last line counts the other stories, with a button that lists them (bot/core/commands/
+stories.py). A composed digest depends only on (topic, window, summary length, time zone), so
+it is cached: ten thousand subscribers of one topic share one computation.
 """
 
 from __future__ import annotations
@@ -11,22 +17,39 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.core.render import telegram_length, text_html
-from bot.core.types import Message, Span, Text, bold, italic, link, plain
+from bot.core.types import (
+    Button,
+    Message,
+    Span,
+    Text,
+    bold,
+    bold_link,
+    italic,
+    plain,
+    quoted,
+)
+from bot.digests.schedule import zone
 from storage.store import Store
 from storage.views import ArticleView, SubscriptionView, TopicView
-from summarizer import DigestArticle, DigestGroup, build_digest
+from summarizer import Digest, DigestArticle, DigestGroup, build_digest
 
 MAX_ITEMS = 10
 SENTENCES_PER_ITEM = 3
-FETCH_LIMIT = 50
+# The most articles of one window grouped into stories (the newest ones); the opening line
+# says so when a window holds more.
+WINDOW_BOUND = 1000
 PART_LIMIT = 4096
 # Room left in each part for the blank lines renderers put between items.
 _SEPARATOR = 2
-_ITEM_LIMIT = 1500
+_QUOTE_LIMIT = 1500
+_HEADLINE_LIMIT = 300
+_SOURCES_SHOWN = 2
+_BUTTONS_PER_ROW = 2
 FIRST_WINDOW = timedelta(hours=24)
+STORIES_PREFIX = "stories"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +58,7 @@ class ComposedDigest:
 
     parts: tuple[Message, ...]
     article_count: int
+    story_count: int = 0
 
     @property
     def empty(self) -> bool:
@@ -70,12 +94,18 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _digest_articles(articles: Sequence[ArticleView]) -> list[DigestArticle]:
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+def digest_articles(articles: Sequence[ArticleView]) -> list[DigestArticle]:
+    """Stored articles as the summarizer's digest sees them."""
     return [
         DigestArticle(
             id=article.id,
             title=article.title,
             summary=article.summary,
+            text=article.body,
             source=article.source,
             url=article.url,
             published_at=article.shown_at,
@@ -85,26 +115,43 @@ def _digest_articles(articles: Sequence[ArticleView]) -> list[DigestArticle]:
     ]
 
 
-def _item(group: DigestGroup, by_id: dict[int, ArticleView]) -> Text:
-    lead = group.lead
-    title = _clip(lead.title or "Untitled", 300)
-    spans: list[Span | str | Text] = [link(title, lead.url) if lead.url else bold(title)]
-    if lead.source:
-        spans.append(plain(f" — {_clip(lead.source, 80)}"))
-    spans.append(plain(f" · #{lead.id}"))
-    sentences = [sentence.text for sentence in group.sentences]
-    if sentences:
-        spans.append(plain("\n" + _clip(" ".join(sentences), _ITEM_LIMIT)))
-    others = [by_id[i] for i in group.article_ids if i != lead.id and i in by_id]
-    if others:
-        spans.append(italic("\nAlso: "))
-        for index, other in enumerate(others[:3]):
-            label = _clip(other.source or f"#{other.id}", 60)
-            spans.append(link(label, other.url) if other.url else plain(label))
-            spans.append(plain(", " if index < min(len(others), 3) - 1 else ""))
-        if len(others) > 3:
-            spans.append(plain(f" and {len(others) - 3} more"))
-    return Text.of(*spans)
+def period(start: datetime, end: datetime, timezone: str) -> str:
+    """The window for people, in the chat's zone: ``Sat 28 Nov 07:30 – Sun 29 Nov 07:30 (UTC)``."""
+    where = zone(timezone)
+    first, last = start.astimezone(where), end.astimezone(where)
+    if first.date() == last.date():
+        return f"{first:%a %d %b %H:%M}–{last:%H:%M} ({timezone})"
+    return f"{first:%a %d %b %H:%M} – {last:%a %d %b %H:%M} ({timezone})"
+
+
+def sources_line(group: DigestGroup) -> str:
+    """``Reuters, BBC +2``: the first sources by name, then how many more."""
+    names = [_clip(name, 60) for name in group.sources[:_SOURCES_SHOWN]]
+    more = len(group.sources) - len(names)
+    return ", ".join(names) + (f" +{more}" if more > 0 else "")
+
+
+def headline(group: DigestGroup) -> Span:
+    """The lead article's headline in bold, linked to it when it has an address."""
+    title = _clip(" ".join(group.lead.title.split()) or "Untitled", _HEADLINE_LIMIT)
+    return bold_link(title, group.lead.url) if group.lead.url else bold(title)
+
+
+def story_item(group: DigestGroup) -> Text:
+    """One story: headline, sources, and its sentences in an expandable quotation."""
+    spans: list[Span | str] = [headline(group), plain("\n" + sources_line(group))]
+    told: list[Span | str] = []
+    size = 0
+    for sentence in group.sentences:
+        text = _clip(sentence.text, _QUOTE_LIMIT)
+        label = "" if sentence.from_lead else f" ({_clip(sentence.source, 60)})"
+        if told and size + len(text) + len(label) + 1 > _QUOTE_LIMIT:
+            break
+        told += [plain((" " if told else "") + text)] + ([italic(label)] if label else [])
+        size += len(text) + len(label) + 1
+    if not told:
+        return Text.of(*spans)
+    return Text.of(*spans, "\n", quoted(*told))
 
 
 def split_items(items: Sequence[Text], limit: int = PART_LIMIT) -> list[tuple[Text, ...]]:
@@ -113,38 +160,122 @@ def split_items(items: Sequence[Text], limit: int = PART_LIMIT) -> list[tuple[Te
     Measured as rendered HTML (never shorter than the plain text), so each part renders to
     exactly one Telegram message.
     """
-    parts: list[tuple[Text, ...]] = []
-    current: list[Text] = []
+    return [tuple(items[i] for i in part) for part in _pack(items, limit)]
+
+
+def _pack(items: Sequence[Text], limit: int) -> list[list[int]]:
+    parts: list[list[int]] = []
+    current: list[int] = []
     size = 0
-    for item in items:
+    for index, item in enumerate(items):
         length = telegram_length(text_html(item))
         extra = length + (_SEPARATOR if current else 0)
         if current and size + extra > limit:
-            parts.append(tuple(current))
+            parts.append(current)
             current, size = [], 0
             extra = length
-        current.append(item)
+        current.append(index)
         size += extra
     if current:
-        parts.append(tuple(current))
+        parts.append(current)
     return parts
 
 
+def _rows(buttons: list[Button]) -> list[list[Button]]:
+    return [buttons[i : i + _BUTTONS_PER_ROW] for i in range(0, len(buttons), _BUTTONS_PER_ROW)]
+
+
+def encode_instant(instant: datetime) -> str:
+    """An instant as base-36 microseconds since the epoch (short enough for callback data)."""
+    micros = round(instant.astimezone(UTC).timestamp() * 1_000_000)
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        micros, rest = divmod(micros, 36)
+        out = digits[rest] + out
+        if not micros:
+            return out
+
+
+def decode_instant(raw: str) -> datetime | None:
+    """The instant ``encode_instant`` wrote, or None for anything else (buttons can be forged)."""
+    if not raw or len(raw) > 13 or not raw.isalnum():
+        return None
+    try:
+        micros = int(raw, 36)
+        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
+    except (ValueError, OverflowError):
+        return None
+
+
+def stories_data(topic_id: int, start: datetime, end: datetime, offset: int) -> str:
+    """The "more stories" button: ``stories:<topic id>:<start>:<end>:<offset>`` (< 64 bytes)."""
+    return f"{STORIES_PREFIX}:{topic_id}:{encode_instant(start)}:{encode_instant(end)}:{offset}"
+
+
 def build_messages(
-    topic: TopicView, articles: Sequence[ArticleView], total: int, *, max_items: int = MAX_ITEMS
+    topic: TopicView,
+    articles: Sequence[ArticleView],
+    total: int,
+    *,
+    max_items: int = MAX_ITEMS,
+    sentences: int = SENTENCES_PER_ITEM,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    timezone: str = "UTC",
 ) -> tuple[Message, ...]:
     """The digest messages for these articles (newest first); ``total`` counts all in the window."""
     digest = build_digest(
-        _digest_articles(articles), max_items=max_items, sentences_per_item=SENTENCES_PER_ITEM
+        digest_articles(articles), max_items=max_items, sentences_per_item=sentences
     )
-    by_id = {article.id: article for article in articles}
-    noun = "article" if total == 1 else "articles"
-    header = Text.of(bold(f"📰 {_clip(topic.name or topic.slug, 200)}"), f" — {total} new {noun}")
-    items = [header] + [_item(group, by_id) for group in digest.groups]
-    more = digest.omitted + max(0, total - len(articles))
+    return messages_for(topic, digest, len(articles), total, start, end, timezone)
+
+
+def messages_for(
+    topic: TopicView,
+    digest: Digest,
+    grouped: int,
+    total: int,
+    start: datetime | None,
+    end: datetime | None,
+    timezone: str,
+) -> tuple[Message, ...]:
+    """Lay a built digest out as messages, one per part."""
+    opening: list[Span | str] = [
+        bold(f"📰 {_clip(topic.name or topic.slug, 200)}"),
+        f" — {_count(total, 'new article')} in {_count(digest.story_count, 'story', 'stories')}",
+    ]
+    if start is not None and end is not None:
+        opening.append(f" · {period(start, end, timezone)}")
+    if total > grouped:
+        opening.append(italic(f"\n(the newest {grouped:,} are grouped into stories)"))
+    items = [Text.of(*opening)]
+    leads: list[int | None] = [None]
+    for group in digest.groups:
+        items.append(story_item(group))
+        leads.append(group.lead.id)
+    more = digest.omitted
     if more:
-        items.append(Text.of(italic(f"…and {more} more: "), f"/latest {topic.slug}"))
-    return tuple(Message(items=part) for part in split_items(items))
+        items.append(Text.of(italic(f"…and {_count(more, 'more story', 'more stories')}.")))
+        leads.append(None)
+    messages = []
+    packed = _pack(items, PART_LIMIT)
+    for number, part in enumerate(packed):
+        buttons = [
+            Button(f"Summary #{lead}", f"sum:{lead}")
+            for lead in (leads[i] for i in part)
+            if lead is not None
+        ]
+        rows = _rows(buttons)
+        if more and number == len(packed) - 1 and start is not None and end is not None:
+            data = stories_data(topic.id, start, end, len(digest.groups))
+            rows.append([Button(f"{_count(more, 'more story', 'more stories')}", data)])
+        messages.append(Message(items=tuple(items[i] for i in part), keyboard=_keyboard(rows)))
+    return tuple(messages)
+
+
+def _keyboard(rows: list[list[Button]]) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(row) for row in rows if row)
 
 
 def empty_note(topic: TopicView, *, first: bool = False) -> Message:
@@ -154,17 +285,20 @@ def empty_note(topic: TopicView, *, first: bool = False) -> Message:
     return Message.of(f"Nothing new on {topic.name or topic.slug} since the last digest.")
 
 
+_Key = tuple[int, datetime, datetime, int, str]
+
+
 class DigestComposer:
-    """Builds digests from the store, caching each (topic, window) so it is built once."""
+    """Builds digests from the store, caching each (topic, window, length, zone) once built."""
 
     def __init__(self, store: Store, *, max_items: int = MAX_ITEMS, cache_size: int = 512) -> None:
         self.store = store
         self.max_items = max_items
         self.cache_size = cache_size
         self.builds = 0
-        self._cache: OrderedDict[tuple[int, datetime, datetime], ComposedDigest] = OrderedDict()
+        self._cache: OrderedDict[_Key, ComposedDigest] = OrderedDict()
         self._lock = threading.Lock()
-        self._key_locks: dict[tuple[int, datetime, datetime], threading.Lock] = {}
+        self._key_locks: dict[_Key, threading.Lock] = {}
 
     def compose(
         self,
@@ -174,28 +308,50 @@ class DigestComposer:
         *,
         notify_empty: bool = False,
         first: bool = False,
+        sentences: int = SENTENCES_PER_ITEM,
+        timezone: str = "UTC",
     ) -> ComposedDigest:
         """The digest of ``topic`` for articles added in [start, end) (blocking; cached)."""
-        digest = self._cached(topic, start, end)
+        digest = self._cached(topic, start, end, max(1, sentences), timezone)
         if digest.empty and notify_empty:
             return ComposedDigest((empty_note(topic, first=first),), 0)
         return digest
 
-    def build(self, topic: TopicView, start: datetime, end: datetime) -> ComposedDigest:
+    def build(
+        self,
+        topic: TopicView,
+        start: datetime,
+        end: datetime,
+        *,
+        sentences: int = SENTENCES_PER_ITEM,
+        timezone: str = "UTC",
+    ) -> ComposedDigest:
         """Build without the cache (the baseline the benchmark compares against)."""
         self.builds += 1
         if end <= start:
             return ComposedDigest((), 0)
-        articles, total = self.store.topic_articles_since(topic.id, start, end, FETCH_LIMIT)
+        articles, total = self.store.topic_articles_since(topic.id, start, end, WINDOW_BOUND)
         if not articles:
             return ComposedDigest((), 0)
-        return ComposedDigest(
-            build_messages(topic, articles, max(total, len(articles)), max_items=self.max_items),
-            max(total, len(articles)),
+        total = max(total, len(articles))
+        digest = build_digest(
+            digest_articles(articles), max_items=self.max_items, sentences_per_item=sentences
         )
+        parts = messages_for(topic, digest, len(articles), total, start, end, timezone)
+        return ComposedDigest(parts, total, digest.story_count)
 
-    def _cached(self, topic: TopicView, start: datetime, end: datetime) -> ComposedDigest:
-        key = (topic.id, start, end)
+    def stories(self, topic: TopicView, start: datetime, end: datetime) -> tuple[DigestGroup, ...]:
+        """Every story of the window, in digest order, without sentences (for the list)."""
+        if end <= start:
+            return ()
+        articles, _ = self.store.topic_articles_since(topic.id, start, end, WINDOW_BOUND)
+        digest = build_digest(digest_articles(articles), max_items=0)
+        return digest.rest
+
+    def _cached(
+        self, topic: TopicView, start: datetime, end: datetime, sentences: int, timezone: str
+    ) -> ComposedDigest:
+        key = (topic.id, start, end, sentences, timezone)
         with self._lock:
             found = self._cache.get(key)
             if found is not None:
@@ -207,7 +363,7 @@ class DigestComposer:
                 found = self._cache.get(key)
             if found is not None:
                 return found
-            built = self.build(topic, start, end)
+            built = self.build(topic, start, end, sentences=sentences, timezone=timezone)
             with self._lock:
                 self._cache[key] = built
                 while len(self._cache) > self.cache_size:

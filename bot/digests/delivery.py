@@ -446,6 +446,8 @@ class DeliveryEngine:
             end,
             notify_empty=chat.notify_empty,
             first=sub.last_digest_at is None,
+            sentences=chat.summary_length,
+            timezone=chat.timezone,
         )
         chat_id = chat.id
         for index in range(delivery.parts_sent, len(digest.parts)):

@@ -3,9 +3,12 @@
 ``parse_html`` returns the plain text and its entities, or raises ``EntityError`` with the
 reason Telegram gives after "Bad Request: can't parse entities: ". It follows the rules of
 https://core.telegram.org/bots/api#html-style: only the listed tags, proper nesting, only
-the named entities &lt; &gt; &amp; &quot; plus numeric ones. It is stricter than Telegram in
-one way: an ``&`` that starts no entity is refused (Telegram shows it as is), because in
-this project every ``&`` of user or stored text must be escaped.
+the named entities &lt; &gt; &amp; &quot; plus numeric ones; ``<blockquote>`` and
+``<blockquote expandable>`` (Bot API 7.3: entity types "blockquote" and "expandable_blockquote").
+It is stricter than Telegram in two ways: an ``&`` that starts no entity is refused (Telegram
+shows it as is), because in this project every ``&`` of user or stored text must be escaped;
+and entities Telegram would drop silently (a blockquote inside a blockquote, anything inside
+code) are refused, so that formatting a user would never see fails a test.
 """
 
 from __future__ import annotations
@@ -141,6 +144,25 @@ def _entity_for(opened: _Open, end: int) -> Entity | None:
     return Entity(kind, opened.start, length)
 
 
+def _check_nesting(tag: str, stack: list[_Open], text: str, index: int) -> None:
+    """Refuse what Telegram's entity rules forbid (Bot API 7.3, "Formatting options").
+
+    Block quotations (plain or expandable) can't be nested, and pre/code can't contain other
+    entities. Telegram drops such an entity silently; this server refuses the message instead,
+    so the bot never relies on formatting that a user would not see.
+    """
+    if tag == "blockquote" and any(opened.tag == "blockquote" for opened in stack):
+        raise EntityError(
+            f"Blockquote entities can't be nested at byte offset {_byte_offset(text, index)}"
+        )
+    inside = next((opened.tag for opened in stack if opened.tag in ("pre", "code")), None)
+    if inside is not None and not (inside == "pre" and tag == "code"):
+        raise EntityError(
+            f'Entity "{tag}" can\'t be inside "{inside}" at byte offset '
+            f"{_byte_offset(text, index)}"
+        )
+
+
 def _open_tag(text: str, index: int, stack: list[_Open], out_length: int) -> int:
     name_end = index + 1
     while name_end < len(text) and not text[name_end].isspace() and text[name_end] != ">":
@@ -156,6 +178,7 @@ def _open_tag(text: str, index: int, stack: list[_Open], out_length: int) -> int
     if end < 0:
         raise EntityError(f"Unclosed start tag at byte offset {_byte_offset(text, index)}")
     attributes = _parse_attributes(text, name_end, end, tag, index)
+    _check_nesting(tag, stack, text, index)
     if tag == "span" and attributes.get("class") != "tg-spoiler":
         raise EntityError('Tag "span" must have class "tg-spoiler"')
     if tag == "tg-emoji" and not attributes.get("emoji-id", "").isdigit():

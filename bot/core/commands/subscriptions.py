@@ -251,7 +251,14 @@ async def _digest_messages(
         start = now - ON_DEMAND_WINDOW
     else:
         start = await ctx.call(window_start, ctx.store, sub)
-    digest = await ctx.call(DigestComposer(ctx.store).build, topic, start, now)
+    digest = await ctx.call(
+        DigestComposer(ctx.store).build,
+        topic,
+        start,
+        now,
+        sentences=chat.summary_length,
+        timezone=chat.timezone,
+    )
     if digest.parts:
         return list(digest.parts)
     since = format_local(start, chat.timezone)

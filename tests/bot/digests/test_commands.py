@@ -177,3 +177,48 @@ async def test_a_subscription_takes_effect_at_the_next_tick(
     assert (await engine.run_once()).sent == 1
     assert (await engine.run_once()).sent == 0
     assert len(sender.to(42)) == 1
+
+
+async def test_the_more_stories_button_lists_the_rest_a_page_at_a_time(
+    core: Core, sqlite_store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.core.commands import stories
+
+    monkeypatch.setattr(stories, "PAGE", 3)
+    topic = make_topic(sqlite_store)
+    add_articles(sqlite_store, topic, 15)
+    clock.now = datetime.now(UTC) + timedelta(seconds=1)
+    reply = await core.handle(Request(chat=CHAT, user_id=42, command="digest", args="china-russia"))
+    assert "…and 5 more stories." in plain(reply)
+    data = reply.messages[-1].buttons[-1].callback_data
+    assert data is not None and data.startswith("stories:") and data.endswith(":10")
+    listing = await core.handle_callback(Request(chat=CHAT, user_id=42), data)
+    text = plain(listing)
+    assert "More in China–Russia relations (stories 11–13 of 15)" in text
+    assert text.count("https://news.example/story/") == 3
+    labels = [b.label for b in listing.messages[0].buttons]
+    assert labels[:3] == [f"Summary #{n}" for n in (5, 4, 3)] and labels[3] == "Next 2"
+    last = await core.handle_callback(
+        Request(chat=CHAT, user_id=42), listing.messages[0].buttons[3].callback_data or ""
+    )
+    assert "(stories 14–15 of 15)" in plain(last)
+    assert not any(b.label.startswith("Next") for b in last.messages[0].buttons)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "stories:",
+        "stories:1:x:y:0",
+        "stories:99999:1:2:0",
+        "stories:1:zzzzzzzzzzzzzz:1:0",
+        "stories:a:b:c:d",
+    ],
+)
+async def test_a_forged_more_stories_button_gets_a_toast(
+    core: Core, sqlite_store: Store, data: str
+) -> None:
+    make_topic(sqlite_store)
+    reply = await core.handle_callback(Request(chat=CHAT, user_id=42), data)
+    assert reply.messages == () or "No more stories" in plain(reply)
+    assert reply.toast is None or "no longer works" in reply.toast

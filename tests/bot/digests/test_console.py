@@ -42,5 +42,7 @@ def test_console_prints_its_own_due_digest_once(sqlite_store: Store) -> None:
     (text,) = printed
     assert "── digest ──" in text and "China–Russia relations — 2 new articles" in text
     assert "<https://news.example/story/0>" in text and "<b>📰" not in text
+    assert "blockquote" not in text  # the sentences are shown plainly
+    assert "\nSource 0\n" in text and "[1] Summary #" in text
     (other,) = sqlite_store.chat_subscriptions(777)
     assert sqlite_store.deliveries_for(other.id) == []  # another chat's digest is not ours

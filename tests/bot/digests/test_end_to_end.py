@@ -18,10 +18,11 @@ from bot.digests.telegram import install
 from bot.telegram.app import build_application
 from storage import open_store
 from storage.store import Store
+from storage.views import ArticleDraft
 from tests.bot.digests.conftest import FakeClock, add_articles, make_topic, subscribe_due
 from tests.support.bot_api_server import BotApiServer
 from tests.support.bot_process import BotProcess
-from tests.support.fake_telegram import FakeChat, FakeUser
+from tests.support.fake_telegram import BotMessage, FakeChat, FakeUser
 from tests.support.ptb_runner import running_polling
 
 ANN = FakeUser(5005, "Ann", username="ann")
@@ -102,6 +103,90 @@ async def test_subscribe_then_the_digest_arrives_once(live_bot: LiveBot) -> None
     await ticks(live_bot)
     (digest,) = digests_in(server, ANN.id)
     assert "3 new articles" in digest and "Story 2" in digest
+    server.assert_no_bad_requests()
+
+
+def quoted_texts(message: BotMessage) -> list[str]:
+    """The text of each expandable quotation (entity offsets count UTF-16 units)."""
+    units = message.text.encode("utf-16-le")
+    return [
+        units[2 * e["offset"] : 2 * (e["offset"] + e["length"])].decode("utf-16-le")
+        for e in message.entities
+        if e["type"] == "expandable_blockquote"
+    ]
+
+
+async def test_the_digest_layout_on_telegram(live_bot: LiveBot) -> None:
+    """Stories in expandable quotations, Summary buttons per part, the rest behind a button."""
+    server, store = live_bot.server, live_bot.store
+    topic = make_topic(store)
+    add_articles(store, topic, 12, prefix="Wide", words_per_sentence=30)
+    story = "Beijing and Moscow signed a gas pipeline agreement on Tuesday after long talks."
+    store.add_articles(
+        [
+            ArticleDraft(
+                title=f"China and Russia sign gas pipeline deal ({source})",
+                body=f"{story} Reported by {source}. " * 3,
+                url=f"https://{source.lower()}.example/deal",
+                source=source,
+                summary=(story, f"The pipeline will carry 38 bcm of gas, {source} said."),
+                topic_slugs=(topic.slug,),
+            )
+            for source in ("Reuters", "AP", "BBC")
+        ]
+    )
+    server.post_message(ANN_CHAT, ANN, "/settings length 2")
+    await server.async_wait_for_messages(ANN_CHAT.id, 1)
+    server.post_message(ANN_CHAT, ANN, "/subscribe china-russia 08:00")
+    await server.async_wait_for_messages(ANN_CHAT.id, 2)
+    (sub,) = store.chat_subscriptions(ANN.id)
+    assert sub.next_due_at is not None
+    live_bot.clock.now = sub.next_due_at + timedelta(seconds=30)
+
+    def digest_parts() -> list[BotMessage]:
+        messages = server.messages(ANN.id)
+        first = next((i for i, m in enumerate(messages) if DIGEST_MARK in m.text), None)
+        return [] if first is None else messages[first:]
+
+    assert await server.async_wait_until(
+        lambda: any("more stories" in b.get("text", "") for m in digest_parts() for b in m.buttons)
+    )
+    parts = digest_parts()
+    assert parts[0].text.startswith("📰 China–Russia relations — 18 new articles in 16 stories · ")
+    quotes = 0
+    for part in parts:
+        assert len(part.text) <= 4096
+        assert part.parse_mode == "HTML" and part.html is not None
+        assert "<blockquote expandable>" in part.html
+        kinds = [e["type"] for e in part.entities]
+        quotes += kinds.count("expandable_blockquote")
+        summaries = [b for b in part.buttons if b["text"].startswith("Summary #")]
+        assert summaries and len(summaries) == kinds.count("expandable_blockquote")
+        assert all(b["callback_data"] == "sum:" + b["text"][9:] for b in summaries)
+    assert quotes == 10
+    # The chat asked for two sentences: each made-up story (three stored) shows two.
+    wide = [q for part in parts for q in quoted_texts(part) if q.startswith("Nu")]
+    assert wide and all(q.count(".") == 2 for q in wide)
+    # The three-source story comes first, its sources named.
+    first_story = parts[0].text.split("\n\n")[1]
+    assert "pipeline deal" in first_story and " +1\n" in first_story
+    assert first_story.count("signed a gas pipeline agreement") == 1
+    more = parts[-1].button("6 more stories")
+
+    server.press_button(ANN_CHAT, ANN, parts[-1], more["callback_data"])
+    assert await server.async_wait_until(
+        lambda: "More in China–Russia relations" in server.messages(ANN.id)[-1].text
+    )
+    listing = server.messages(ANN.id)[-1]
+    assert "(stories 11–16 of 16)" in listing.text
+    assert len([b for b in listing.buttons if b["text"].startswith("Summary #")]) == 6
+
+    first_summary = parts[0].buttons[0]
+    server.press_button(ANN_CHAT, ANN, parts[0], first_summary["callback_data"])
+    article_id = int(first_summary["text"][9:])
+    assert await server.async_wait_until(
+        lambda: server.messages(ANN.id)[-1].text.startswith(f"#{article_id} ")
+    )
     server.assert_no_bad_requests()
 
 
