@@ -154,6 +154,7 @@ BENCH_MODULES = {
     "chat": "bot.bench",
     "digest": "bot.digests.bench",
     "digest-quality": "summarizer.bench_digest",
+    "digest-compose": "bot.digests.bench_compose",
     "ingest": "ingest.bench",
     "languages": "summarizer.bench_languages",
 }

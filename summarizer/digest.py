@@ -138,11 +138,18 @@ def _lead_of(story: list[DigestArticle], order: dict[int, int]) -> DigestArticle
     return min(
         story,
         key=lambda a: (
-            not _sentences_of(a),
+            not _has_words(a),
             -(a.published_at or _OLDEST).timestamp(),
             order[a.id],
         ),
     )
+
+
+def _has_words(article: DigestArticle) -> bool:
+    """Whether the article has something to quote (cheap: most have a stored summary)."""
+    if any(s.strip() for s in article.summary):
+        return bool(_sentences_of(article)) if len(article.summary) == 1 else True
+    return bool(article.text.strip()) and bool(_sentences_of(article))
 
 
 def _outline(story: list[DigestArticle], order: dict[int, int]) -> DigestGroup:
@@ -188,7 +195,9 @@ def _tell(group: DigestGroup, by_id: dict[int, DigestArticle], wanted: int) -> D
     lead = group.lead
     lead_sentences = _sentences_of(lead)
     own = clean_run(lead_sentences, wanted)
-    lang = languages.detect(f"{lead.title} {' '.join(lead_sentences)}")
+    lang = languages.resolve(lead.language) if lead.language else None
+    if lang is None:
+        lang = languages.detect(f"{lead.title} {' '.join(lead_sentences)}")
     stem = stemmer_for(lang.name)
     ignored = stop_words(lang.name) if lang.name else frozenset()
     facts = _Facts(stem, ignored)
