@@ -248,7 +248,9 @@ async def _serve(settings: Settings, demo: bool, stdin: TextIO, stdout: TextIO) 
                 stdout.write(f"Loaded {added} sample articles.\n")
         core = Core(store, settings, ingestor, bot_username="newsbot")
         chat = ConsoleChat(core, stdin, stdout)
-        digests = start_console_digests(store, CONSOLE_CHAT_ID, write=chat.write)
+        digests = start_console_digests(
+            store, CONSOLE_CHAT_ID, write=chat.write, deliver=chat.deliver
+        )
         core.ctx.on_subscriptions_changed = digests.poke
         status = await chat.run()
         await core.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from bot.core.render import render_plain
@@ -24,13 +24,26 @@ DEFAULT_INTERVAL = 15.0
 
 
 class ConsoleSender:
-    """Writes each digest message as plain text through ``write``."""
+    """Writes each digest message as plain text through ``write``.
 
-    def __init__(self, write: Callable[[str], None] = print) -> None:
+    With ``deliver`` (the console chat's), the message goes through it instead, so that its
+    buttons (Summary #id, more stories) become the ones a typed number presses.
+    """
+
+    def __init__(
+        self,
+        write: Callable[[str], None] = print,
+        deliver: Callable[[Sequence[Message]], None] | None = None,
+    ) -> None:
         self.write = write
+        self.deliver = deliver
 
     async def send(self, chat_id: int, message: Message) -> None:
         """Print the message, marked as a digest."""
+        if self.deliver is not None:
+            self.write("\n── digest ──")
+            self.deliver([message])
+            return
         text, _ = render_plain(message)
         self.write(f"\n── digest ──\n{text}\n")
 
@@ -94,11 +107,12 @@ def start_console_digests(
     write: Callable[[str], None] = print,
     clock: Clock | None = None,
     interval: float = DEFAULT_INTERVAL,
+    deliver: Callable[[Sequence[Message]], None] | None = None,
 ) -> ConsoleDigests:
     """Deliver the console chat's due digests in the background; returns the running timer."""
     engine = DeliveryEngine(
         store,
-        ConsoleSender(write),
+        ConsoleSender(write, deliver),
         clock=clock or utc_now,
         pacer=Pacer(private_interval=0.0, group_interval=0.0),
         only_chat=chat_id,
