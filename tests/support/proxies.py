@@ -72,6 +72,9 @@ class HttpForwardProxy(ThreadingHTTPServer):
         with self._lock:
             self.requests.append(url)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet: a client that hangs up mid-request (the bot stopping) is not a failure."""
+
     def __enter__(self) -> HttpForwardProxy:
         threading.Thread(target=self.serve_forever, daemon=True).start()
         return self
