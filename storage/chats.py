@@ -12,7 +12,13 @@ from storage.convert import chat_view, subscription_view
 from storage.errors import StorageError
 from storage.models import Chat, Subscription, Topic
 from storage.timeutil import as_utc, utc_now
-from storage.validation import check_local_time, check_timezone, is_row_id, one_line
+from storage.validation import (
+    check_language_choice,
+    check_local_time,
+    check_timezone,
+    is_row_id,
+    one_line,
+)
 from storage.views import ChatView, SubscriptionView
 
 MAX_SUMMARY_LENGTH = 10
@@ -87,6 +93,7 @@ class ChatMethods(StoreBase):
         timezone: str | None = None,
         summary_length: int | None = None,
         notify_empty: bool | None = None,
+        reply_language: str | None = None,
     ) -> ChatView:
         """Change the given settings (a time zone must be a known IANA name)."""
         with self._write() as session:
@@ -103,6 +110,8 @@ class ChatMethods(StoreBase):
                 row.summary_length = summary_length
             if notify_empty is not None:
                 row.notify_empty = notify_empty
+            if reply_language is not None:
+                row.reply_language = check_language_choice(reply_language)
             session.flush()
             return chat_view(row)
 
@@ -142,6 +151,7 @@ class ChatMethods(StoreBase):
                     notify_empty=old.notify_empty,
                     created_at=old.created_at,
                     blocked_at=old.blocked_at,
+                    reply_language=old.reply_language,
                 )
                 session.add(new)
                 session.flush()

@@ -86,6 +86,7 @@ def chat_view(row: Chat) -> ChatView:
         notify_empty=row.notify_empty,
         created_at=row.created_at,
         blocked_at=row.blocked_at,
+        reply_language=row.reply_language or "auto",
     )
 
 

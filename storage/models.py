@@ -110,6 +110,8 @@ class Chat(Base):
     notify_empty: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # /settings lang: a language code, or "auto" to follow each user's Telegram language.
+    reply_language: Mapped[str] = mapped_column(String(8), default="auto")
 
 
 class Subscription(Base):

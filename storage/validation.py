@@ -169,6 +169,15 @@ def check_local_time(value: str) -> str:
     return cleaned
 
 
+def check_language_choice(value: str) -> str:
+    """A chat's reply language: "auto" or a two- or three-letter language code."""
+    cleaned = value.strip().lower()
+    is_code = cleaned.isascii() and cleaned.isalpha() and 2 <= len(cleaned) <= 3
+    if cleaned != "auto" and not is_code:
+        raise StorageError(f"{cleaned[:16]!r} is not a language code such as en or ru.")
+    return cleaned
+
+
 def check_timezone(name: str) -> str:
     """An IANA time zone name such as Europe/Moscow."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -89,6 +89,7 @@ class ChatView:
     notify_empty: bool
     created_at: datetime
     blocked_at: datetime | None
+    reply_language: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.core import registry
 from bot.core.context import Context, SubscriptionsHook, utc_now
 from bot.core.types import CommandInfo, Reply, Request, Text, bold
+from bot.i18n import N_, _, set_language, use_language
 from ingest.pipeline import IngestError, Ingestor
 from ingest.tagging import RuleError
 from storage import StorageError
@@ -39,7 +40,7 @@ COMMAND_MODULES = (
     "bot.core.commands.feeds",
 )
 
-APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+APOLOGY = N_("Sorry, something went wrong on our side. Please try again in a moment.")
 
 # Exceptions whose message is written for users: shown as they are, never as an apology.
 USER_ERRORS: tuple[type[Exception], ...] = (StorageError, SummarizerError, IngestError, RuleError)
@@ -84,14 +85,19 @@ class Core:
         ]
 
     @staticmethod
-    def menu_commands(*, include_admin: bool = False) -> list[tuple[str, str]]:
-        """(name, description) pairs for Telegram's menu: public commands unless include_admin."""
+    @staticmethod
+    def menu_commands(
+        *, include_admin: bool = False, language: str = "en"
+    ) -> list[tuple[str, str]]:
+        """(name, description) pairs for Telegram's menu in ``language``: public commands
+        unless include_admin."""
         load_command_modules()
-        return [
-            (spec.name, spec.help[:256])
-            for spec in registry.ordered_commands()
-            if spec.menu and (include_admin or not spec.admin)
-        ]
+        with use_language(language):
+            return [
+                (spec.name, _(spec.help)[:256])
+                for spec in registry.ordered_commands()
+                if spec.menu and (include_admin or not spec.admin)
+            ]
 
     async def handle(self, req: Request) -> Reply:
         """Answer one message; never raises."""
@@ -99,6 +105,7 @@ class Core:
             if req.edited:
                 return Reply.nothing()  # answering edits would repeat answers; ignore them
             await self.ctx.ensure_chat(req)
+            set_language(await self.ctx.reply_language(req))
             if not req.command:
                 return await self._plain_text(req)
             spec = registry.COMMANDS.get(req.command)
@@ -113,28 +120,31 @@ class Core:
                     detail=req.args[:200],
                     allowed=False,
                 )
-                return Reply.say(f"Sorry, /{spec.name} is for the bot's admins only.")
+                return Reply.say(
+                    _("Sorry, /{command} is for the bot's admins only.").format(command=spec.name)
+                )
             return await spec.handler(self.ctx, req)
         except USER_ERRORS as error:
-            return Reply.say(str(error) or APOLOGY)
+            return Reply.say(str(error) or _(APOLOGY))
         except Exception:
             log.exception("command /%s failed in chat %s", req.command, req.chat.id)
-            return Reply.say(APOLOGY)
+            return Reply.say(_(APOLOGY))
 
     async def handle_callback(self, req: Request, data: str) -> Reply:
         """Answer a button press carrying ``data`` ('prefix:payload'); never raises."""
-        prefix, _, payload = (data or "").partition(":")
+        prefix, _sep, payload = (data or "").partition(":")
         spec = registry.CALLBACKS.get(prefix)
         try:
-            if spec is None:
-                return Reply.nothing(toast="This button no longer works. Try /help.")
             await self.ctx.ensure_chat(req)
+            set_language(await self.ctx.reply_language(req))
+            if spec is None:
+                return Reply.nothing(toast=_("This button no longer works. Try /help."))
             return await spec.handler(self.ctx, req, payload)
         except USER_ERRORS as error:
-            return Reply.nothing(toast=(str(error) or APOLOGY)[:200])
+            return Reply.nothing(toast=(str(error) or _(APOLOGY))[:200])
         except Exception:
             log.exception("callback %r failed in chat %s", prefix, req.chat.id)
-            return Reply.nothing(toast=APOLOGY)
+            return Reply.nothing(toast=_(APOLOGY))
 
     async def _plain_text(self, req: Request) -> Reply:
         from bot.core.commands.articles import plain_text
@@ -145,14 +155,16 @@ class Core:
         if not req.chat.is_private and not req.addressed:
             return Reply.nothing()  # in groups, another bot's command is none of our business
         close = difflib.get_close_matches(req.command, list(registry.COMMANDS), n=1, cutoff=0.75)
-        hint = Text.of(" Did you mean ", bold(f"/{close[0]}"), "?") if close else Text()
+        hint = Text.of(" ", _("Did you mean"), " ", bold(f"/{close[0]}"), "?") if close else Text()
         return Reply.say(
             Text.of(
-                "I don't know ",
+                _("I don't know"),
+                " ",
                 bold(f"/{req.command[:64]}"),
                 ".",
                 hint,
-                " Send /help for the list.",
+                " ",
+                _("Send /help for the list."),
             )
         )
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.config import Settings
 from bot.core.types import Request
+from bot.i18n import AUTO, resolve_language
 
 if TYPE_CHECKING:
     from ingest.pipeline import Ingestor
@@ -44,6 +45,7 @@ class Context:
     on_subscriptions_changed: SubscriptionsHook | None = None
     bot_username: str = ""
     _known_chats: dict[int, tuple[str, str, str]] = field(default_factory=dict, repr=False)
+    _reply_languages: dict[int, str] = field(default_factory=dict, repr=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
 
     async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
@@ -100,6 +102,19 @@ class Context:
             default_timezone=self.settings.default_timezone,
         )
         self._known_chats[chat.id] = seen
+
+    async def reply_language(self, req: Request) -> str:
+        """The language to answer this request in (/settings lang, else the user's)."""
+        preference = self._reply_languages.get(req.chat.id)
+        if preference is None:
+            chat = await self.call(self.store.get_chat, req.chat.id)
+            preference = chat.reply_language if chat is not None else AUTO
+            self._reply_languages[req.chat.id] = preference
+        return resolve_language(preference, req.language)
+
+    def reply_language_changed(self, chat_id: int, preference: str) -> None:
+        """Remember a chat's new /settings lang without asking the database again."""
+        self._reply_languages[chat_id] = preference
 
     async def chat_view(self, req: Request) -> ChatView:
         """The chat's stored settings (time zone, summary length ...)."""

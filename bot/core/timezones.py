@@ -74,10 +74,14 @@ _ETC_OFFSET = re.compile(r"^Etc/GMT([+-])(\d{1,2})$")
 
 @dataclass(frozen=True, slots=True)
 class ZoneChoice:
-    """The IANA name to store, and a note for the user when the reading needs one."""
+    """The IANA name to store, and a note for the user when the reading needs one.
+
+    ``said`` is what the user typed when it was read as a fixed offset ("" otherwise).
+    """
 
     name: str
     note: str = ""
+    said: str = ""
 
 
 def _key(text: str) -> str:
@@ -126,7 +130,7 @@ def _fixed_offset(hours: int, minutes: int, said: str) -> ZoneChoice | None:
         f"{said} is read as the fixed offset {zone_label(name)}, which does not change for "
         "daylight saving time. For local time, use a city, e.g. /settings tz Berlin."
     )
-    return ZoneChoice(name, note)
+    return ZoneChoice(name, note, said)
 
 
 def resolve_timezone(text: str) -> ZoneChoice | None:

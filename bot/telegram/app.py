@@ -20,6 +20,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, Defaults
 
+from bot import i18n
 from bot.config import Settings
 from bot.core.app import Core
 from bot.observability.http import HttpPortError
@@ -42,17 +43,25 @@ WEBHOOK_SECRET_ENV = "NEWSBOT_WEBHOOK_SECRET"
 _SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
-def _menu(include_admin: bool) -> list[BotCommand]:
+def _menu(include_admin: bool, language: str = i18n.DEFAULT) -> list[BotCommand]:
     """The command menu: public commands (and admin ones for admins), as Telegram wants them."""
     return [
         BotCommand(name, description.strip() or name)
-        for name, description in Core.menu_commands(include_admin=include_admin)
+        for name, description in Core.menu_commands(
+            include_admin=include_admin, language=language
+        )
         if COMMAND_NAME.fullmatch(name)
     ][:100]
 
 
 async def _set_commands(application: Application, settings: Settings) -> None:
     await application.bot.set_my_commands(_menu(include_admin=False))
+    # Telegram shows users whose app speaks a language the menu registered for it.
+    for language in i18n.LANGUAGES:
+        if language != i18n.DEFAULT:
+            await application.bot.set_my_commands(
+                _menu(include_admin=False, language=language), language_code=language
+            )
     for admin_id in sorted(settings.admin_ids):
         try:
             await application.bot.set_my_commands(

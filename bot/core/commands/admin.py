@@ -12,6 +12,7 @@ from bot.core.context import Context
 from bot.core.format import MAX_ARTICLE_ID, bullets, is_url, parse_article_id, shorten, title_span
 from bot.core.registry import callback, command
 from bot.core.types import Button, Reply, Request, Text, bold, code, italic
+from bot.i18n import N_
 from ingest.extract import clean_text_article
 from ingest.pipeline import AddOutcome, retag_all
 from ingest.tagging import RuleError, format_rule, parse_rule
@@ -107,7 +108,7 @@ def _title_of_post(text: str) -> tuple[str, str]:
 
 @command(
     "add",
-    help="add an article: a link, or a title and its text, or a reply to a post",
+    help=N_("add an article: a link, or a title and its text, or a reply to a post"),
     usage="/add <url> | /add <title> + text on the next lines",
     examples=(
         "/add https://example.com/news/1",
@@ -165,7 +166,7 @@ def _parse_topic_args(args: str) -> tuple[str, str, str] | str:
 
 @command(
     "addtopic",
-    help="add or change a topic and its keyword rule",
+    help=N_("add or change a topic and its keyword rule"),
     usage="/addtopic <slug> <display name> | <rule>",
     examples=("/addtopic energy Energy | oil, gas, pipeline",),
     admin=True,
@@ -208,7 +209,7 @@ async def addtopic(ctx: Context, req: Request) -> Reply:
 
 @command(
     "deltopic",
-    help="delete a topic (and its subscriptions, after a confirmation)",
+    help=N_("delete a topic (and its subscriptions, after a confirmation)"),
     usage="/deltopic <topic>",
     examples=("/deltopic energy",),
     admin=True,
@@ -310,7 +311,7 @@ async def on_deltopic_keep(ctx: Context, req: Request, payload: str) -> Reply:
 
 @command(
     "delete",
-    help="delete an article",
+    help=N_("delete an article"),
     usage="/delete <article id>",
     examples=("/delete 12",),
     admin=True,
@@ -331,7 +332,7 @@ async def delete(ctx: Context, req: Request) -> Reply:
 
 @command(
     "stats",
-    help="how many articles, topics, chats, subscriptions and recent deliveries",
+    help=N_("how many articles, topics, chats, subscriptions and recent deliveries"),
     usage="/stats",
     admin=True,
 )

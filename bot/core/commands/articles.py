@@ -33,6 +33,7 @@ from bot.core.types import (
     fit_callback,
     italic,
 )
+from bot.i18n import N_
 from storage.views import ArticleView, ChatView, Page, TopicView
 from summarizer import SummarizerError, budget_for, summarize
 
@@ -138,7 +139,7 @@ async def _topic_from_callback(ctx: Context, value: str) -> TopicView | None:
 
 @command(
     "latest",
-    help="the newest articles (5 by default, at most 20), optionally of one topic",
+    help=N_("the newest articles (5 by default, at most 20), optionally of one topic"),
     usage="/latest [n] [topic]",
     examples=("/latest", "/latest 10", "/latest energy", "/latest 3 china-russia"),
 )
@@ -246,7 +247,7 @@ async def _latest_article(ctx: Context) -> ArticleView | None:
 
 @command(
     "summary",
-    help="the summary of a stored article, a link, your text, or the message you reply to",
+    help=N_("the summary of a stored article, a link, your text, or the message you reply to"),
     usage="/summary <id | URL | text>",
     examples=(
         "/summary #12",
@@ -312,7 +313,7 @@ async def _search_page(ctx: Context, req: Request, query: str, offset: int) -> R
 
 @command(
     "search",
-    help="full-text search in the stored articles",
+    help=N_("full-text search in the stored articles"),
     usage='/search <words | "a phrase" | -excluded>',
     examples=("/search pipeline gas", '/search "interest rates" -china', "/search Путина"),
 )

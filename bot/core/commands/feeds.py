@@ -8,6 +8,7 @@ from bot.core.context import Context
 from bot.core.format import local_time, shorten
 from bot.core.registry import command
 from bot.core.types import Reply, Request, Text, bold, code, italic, plain
+from bot.i18n import N_
 from ingest.errors import IngestError
 from ingest.feeds import DEFAULT_EVERY_MINUTES, AddFeedOutcome, FeedPoller, add_feed, delete_feed
 
@@ -45,7 +46,7 @@ def _add(ctx: Context, url: str, every: int, added_by: str) -> AddFeedOutcome:
 
 @command(
     "addfeed",
-    help="follow an RSS or Atom feed (admins)",
+    help=N_("follow an RSS or Atom feed (admins)"),
     usage="/addfeed <url> [every=<minutes>]",
     examples=("/addfeed https://example.com/rss.xml", "/addfeed https://example.com/atom every=30"),
     admin=True,
@@ -95,7 +96,7 @@ def _feed_item(feed_id: int, url: str, title: str, polled: str, count: int, erro
     return Text.of(*parts)
 
 
-@command("feeds", help="the feeds the bot follows (admins)", usage="/feeds", admin=True)
+@command("feeds", help=N_("the feeds the bot follows (admins)"), usage="/feeds", admin=True)
 async def feeds(ctx: Context, req: Request) -> Reply:
     """List each feed's id, URL, last poll, entry count and last error."""
     all_feeds = await ctx.call(ctx.store.list_feeds)
@@ -115,7 +116,7 @@ async def feeds(ctx: Context, req: Request) -> Reply:
 
 @command(
     "delfeed",
-    help="stop following a feed (admins)",
+    help=N_("stop following a feed (admins)"),
     usage="/delfeed <id | url>",
     examples=("/delfeed 3", "/delfeed https://example.com/rss.xml"),
     admin=True,

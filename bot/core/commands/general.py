@@ -6,8 +6,9 @@ from bot.core import registry
 from bot.core.context import Context
 from bot.core.registry import command
 from bot.core.types import Reply, Request, Span, Text, bold, code, italic
+from bot.i18n import N_, _
 
-INTRO = (
+INTRO = N_(
     "I serve short extractive summaries of news articles and send topic digests "
     "at the hour you choose."
 )
@@ -15,7 +16,7 @@ INTRO = (
 
 @command(
     "start",
-    help="what this bot does",
+    help=N_("what this bot does"),
     usage="/start",
 )
 async def start(ctx: Context, req: Request) -> Reply:
@@ -25,29 +26,21 @@ async def start(ctx: Context, req: Request) -> Reply:
     if chat.blocked_at is not None:
         await ctx.call(ctx.store.set_chat_blocked, req.chat.id, False)
         await ctx.subscriptions_changed(req.chat.id)
-        resumed = "\nWelcome back: your digests are on again."
-    name = req.user_name or "there"
+        resumed = "\n" + _("Welcome back: your digests are on again.")
+    name = req.user_name or _("there")
     return Reply.say(
-        Text.of("Hello, ", bold(name), "! ", INTRO, resumed),
+        Text.of(_("Hello,"), " ", bold(name), "! ", _(INTRO), resumed),
         Text.of(
-            "Try ",
-            code("/latest"),
-            " for the newest articles, ",
-            code("/topics"),
-            " to subscribe to a topic, or ",
-            code("/summary"),
-            " with some text. ",
-            "All commands: ",
-            code("/help"),
-            ".",
+            _("Try /latest for the newest articles, /topics to subscribe to a topic, or "
+              "/summary with some text. All commands: /help.")
         ),
     )
 
 
 def _command_item(spec: registry.CommandSpec) -> Text:
-    parts: list[str | Span | Text] = [bold(spec.usage or f"/{spec.name}"), f" — {spec.help}"]
+    parts: list[str | Span | Text] = [bold(spec.usage or f"/{spec.name}"), f" — {_(spec.help)}"]
     if spec.examples:
-        parts.append("\n   e.g. ")
+        parts.append("\n   " + _("e.g.") + " ")
         for index, example in enumerate(spec.examples):
             if index:
                 parts.append(", ")
@@ -57,24 +50,26 @@ def _command_item(spec: registry.CommandSpec) -> Text:
 
 @command(
     "help",
-    help="every command, with examples",
+    help=N_("every command, with examples"),
     usage="/help",
 )
 async def help_command(ctx: Context, req: Request) -> Reply:
     """List every command; admin commands too when an admin asks."""
     specs = registry.ordered_commands()
     public = [_command_item(spec) for spec in specs if not spec.admin]
-    lines = Text.of(bold("Commands"), "\n", *_join(public))
-    items = [Text.of(INTRO), lines]
+    lines = Text.of(bold(_("Commands")), "\n", *_join(public))
+    items = [Text.of(_(INTRO)), lines]
     if ctx.is_admin(req):
         admin = [_command_item(spec) for spec in specs if spec.admin]
         if admin:
-            items.append(Text.of(bold("Admin commands"), "\n", *_join(admin)))
+            items.append(Text.of(bold(_("Admin commands")), "\n", *_join(admin)))
     items.append(
         Text.of(
             italic(
-                "Article ids look like #12; a <topic> is its short name or its title, "
-                "any case. Times are HH:MM, 24-hour, in the chat's time zone (/settings)."
+                _(
+                    "Article ids look like #12; a <topic> is its short name or its title, "
+                    "any case. Times are HH:MM, 24-hour, in the chat's time zone (/settings)."
+                )
             )
         )
     )

@@ -23,6 +23,7 @@ from bot.digests.schedule import (
     parse_local_time,
     parse_weekday,
 )
+from bot.i18n import N_
 from storage.views import ChatView, SubscriptionView, TopicView
 
 MAX_TOPIC_BUTTONS = 40
@@ -130,7 +131,7 @@ async def _subscribe(
 
 @command(
     "subscribe",
-    help="a daily (or weekly) digest of a topic at a time of your choice",
+    help=N_("a daily (or weekly) digest of a topic at a time of your choice"),
     usage="/subscribe <topic> [HH:MM] [weekday]",
     examples=("/subscribe world", "/subscribe world 18:30", "/subscribe world 09:00 monday"),
 )
@@ -174,7 +175,7 @@ async def _reject_trailing_words(ctx: Context, name: str) -> None:
 
 @command(
     "unsubscribe",
-    help="stop a topic's digest",
+    help=N_("stop a topic's digest"),
     usage="/unsubscribe <topic | all>",
     examples=("/unsubscribe world", "/unsubscribe all"),
 )
@@ -222,7 +223,7 @@ async def _unsubscribe(ctx: Context, req: Request, topic: TopicView) -> Reply:
 
 @command(
     "subscriptions",
-    help="your digests and when the next one comes",
+    help=N_("your digests and when the next one comes"),
     usage="/subscriptions",
 )
 async def subscriptions(ctx: Context, req: Request) -> Reply:
@@ -269,7 +270,7 @@ async def _digest_messages(
 
 @command(
     "digest",
-    help="a digest of a topic right now (not counted as the scheduled one)",
+    help=N_("a digest of a topic right now (not counted as the scheduled one)"),
     usage="/digest [topic]",
     examples=("/digest", "/digest world"),
 )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.registry import command
 from bot.core.types import Button, Reply, Request, Text, bold, code, italic
+from bot.i18n import N_
 
 MAX_LISTED = 50
 
 
 @command(
     "topics",
-    help="the topics, each with a subscribe/unsubscribe button",
+    help=N_("the topics, each with a subscribe/unsubscribe button"),
     usage="/topics",
 )
 async def topics(ctx: Context, req: Request) -> Reply:
