@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench image clean
+.PHONY: run test lint bench image translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ lint: $(TEST_STAMP)
 
 image:
 	scripts/build-image.sh
+
+# After changing reply strings: extract them, merge them into each language's .po (then
+# translate the new entries there), and compile the .mo files that ship in the wheel.
+translations: $(TEST_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+		--project newsbot -o bot/locale/newsbot.pot bot
+	$(BIN)/pybabel update -i bot/locale/newsbot.pot -d bot/locale -D newsbot \
+		--no-location --width 100
+	$(BIN)/pybabel compile -d bot/locale -D newsbot --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist

@@ -172,6 +172,11 @@ _OTHER_SCRIPTS = {
 _LOAD_LOCK = threading.Lock()
 
 
+def load_detector() -> None:
+    """Load the detection model now (a second or so) rather than on the first detection."""
+    _identifier()
+
+
 @cache
 def _identifier() -> Any:
     """py3langid's model, loaded once (about a second) and restricted to DETECTABLE."""

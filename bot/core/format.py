@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from bot.core.types import Span, Text, bold, italic, link, plain
 from bot.digests.schedule import zone
+from bot.i18n import _
 from storage.views import ArticleView
 
 MAX_ARTICLE_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)
@@ -83,7 +84,7 @@ def summary_item(article: ArticleView, sentences: tuple[str, ...], timezone: str
         italic(byline(article, timezone)),
     ]
     if article.topic_slugs:
-        lines += ["\n", italic("Topics: " + ", ".join(article.topic_slugs))]
+        lines += ["\n", italic(_("Topics:") + " " + ", ".join(article.topic_slugs))]
     lines.append("\n")
     lines += ["\n", bullets(sentences)]
     return Text.of(*lines)

@@ -33,6 +33,7 @@ from bot.telegram.replies import ReplySender
 from bot.telegram.webhook import GuardedUpdater
 from ingest.defaults import ensure_default_topics
 from storage.store import Store
+from summarizer.languages import load_detector
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ def build_application(
 
     async def post_init(application: Application) -> None:
         await asyncio.to_thread(_prepare_store, owned_store)
+        # The language model takes a second to load: before the first update, not during it.
+        await asyncio.to_thread(load_detector)
         core.ctx.bot_username = application.bot.username or ""
         await observability.start(application, signals=handle_signals)
         await _set_commands(application, settings)

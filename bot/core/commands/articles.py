@@ -21,6 +21,7 @@ from bot.core.format import (
     summary_item,
 )
 from bot.core.registry import callback, command
+from bot.core.template import fill
 from bot.core.types import (
     CALLBACK_DATA_LIMIT,
     Button,
@@ -33,7 +34,7 @@ from bot.core.types import (
     fit_callback,
     italic,
 )
-from bot.i18n import N_
+from bot.i18n import N_, _
 from storage.views import ArticleView, ChatView, Page, TopicView
 from summarizer import SummarizerError, budget_for, summarize
 
@@ -54,8 +55,12 @@ async def _find_topic(ctx: Context, name: str) -> TopicView | None:
 async def _topic_missing(ctx: Context, name: str) -> Reply:
     known = await ctx.known_topics()
     return Reply.say(
-        Text.of("There is no topic ", bold(name[:100]), f". Topics: {known}."),
-        Text.of("Usage: ", code("/latest [n] [topic]"), ", e.g. ", code("/latest 10 energy")),
+        fill(_("There is no topic {name}. Topics: {known}."), name=bold(name[:100]), known=known),
+        fill(
+            _("Usage: {usage}, e.g. {example}"),
+            usage=code("/latest [n] [topic]"),
+            example=code("/latest 10 energy"),
+        ),
     )
 
 
@@ -67,11 +72,13 @@ def _parse_latest_args(args: str) -> tuple[int | None, str, str | None]:
         if words and words[index].lstrip("+-").isdigit():
             raw = words.pop(index)
             if len(raw) > 6 or not 1 <= int(raw) <= MAX_COUNT:
-                note = f"I show between 1 and {MAX_COUNT} articles at a time"
+                note = _("I show between 1 and {most} articles at a time").format(most=MAX_COUNT)
                 if len(raw) <= 6 and int(raw) > MAX_COUNT:
                     count = MAX_COUNT
-                    return count, " ".join(words), f"{note}: here are the {MAX_COUNT} newest."
-                return None, " ".join(words), f"{note}, e.g. /latest 10."
+                    newest = _("{note}: here are the {most} newest.")
+                    return count, " ".join(words), newest.format(note=note, most=MAX_COUNT)
+                example = _("{note}, e.g. /latest 10.")
+                return None, " ".join(words), example.format(note=note)
             count = int(raw)
             break
     return count, " ".join(words), None
@@ -85,11 +92,14 @@ def _listing(
     more_data: str | None,
 ) -> Message:
     items = [header, *(article_item(article, chat.timezone) for article in page.items)]
-    buttons = [Button(f"Summary #{article.id}", f"sum:{article.id}") for article in page.items]
+    buttons = [
+        Button(_("Summary #{id}").format(id=article.id), f"sum:{article.id}")
+        for article in page.items
+    ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     has_more = page.has_more or (page.total is None and len(page.items) == requested)
     if has_more and more_data:
-        rows.append([Button("More ▸", more_data)])
+        rows.append([Button(_("More ▸"), more_data)])
     return Message.of(*items, keyboard=rows)
 
 
@@ -105,13 +115,16 @@ async def _latest_page(
     )
     if not page.items:
         if offset:
-            return Reply.say("That was all: there are no older articles.")
-        where = f" in {topic.name}" if topic else ""
-        hint = " Admins add articles with /add." if ctx.is_admin(req) else ""
-        return Reply.say(f"No articles{where} yet.{hint}")
-    title = f"Latest in {topic.name}" if topic else "Latest articles"
+            return Reply.say(_("That was all: there are no older articles."))
+        if topic:
+            empty = _("No articles in {topic} yet.").format(topic=topic.name)
+        else:
+            empty = _("No articles yet.")
+        hint = " " + _("Admins add articles with /add.") if ctx.is_admin(req) else ""
+        return Reply.say(empty + hint)
+    title = _("Latest in {topic}").format(topic=topic.name) if topic else _("Latest articles")
     if offset:
-        title += f" (from {offset + 1})"
+        title += " " + _("(from {position})").format(position=offset + 1)
     more = _more_data(offset + len(page.items), count, topic)
     return Reply((_listing(Text.of(bold(title)), page, chat, count, more),))
 
@@ -167,15 +180,15 @@ async def latest(ctx: Context, req: Request) -> Reply:
 @callback("more")
 async def on_more(ctx: Context, req: Request, payload: str) -> Reply:
     """The More button of /latest: ``more:<offset>+<page size>:<topic slug or ->``."""
-    position, _, slug = payload.partition(":")
-    raw_offset, _, raw_count = position.partition("+")
+    position, _sep, slug = payload.partition(":")
+    raw_offset, _sep, raw_count = position.partition("+")
     offset = _bounded_int(raw_offset, 0, 0, 10**8)
     count = _bounded_int(raw_count, PAGE_SIZE, 1, MAX_COUNT)
     topic = None
     if slug and slug != "-":
         topic = await _topic_from_callback(ctx, slug)
         if topic is None:
-            return Reply.nothing(toast="That topic no longer exists.")
+            return Reply.nothing(toast=_("That topic no longer exists."))
     return await _latest_page(ctx, req, count, offset, topic)
 
 
@@ -203,7 +216,9 @@ async def _article_reply(ctx: Context, req: Request, article: ArticleView) -> Re
     chat = await ctx.chat_view(req)
     sentences = await _stored_summary(ctx, article, chat)
     item = summary_item(article, sentences, chat.timezone)
-    keyboard = [[Button("Read the article", url=article.url)]] if _button_url(article.url) else []
+    keyboard = (
+        [[Button(_("Read the article"), url=article.url)]] if _button_url(article.url) else []
+    )
     return Reply.say(item, keyboard=keyboard)
 
 
@@ -213,14 +228,14 @@ def _button_url(url: str | None) -> bool:
 
 async def _summarize_text(ctx: Context, req: Request, text: str, *, hint: str = "") -> Reply:
     if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
-        return Reply.say("That text is over 100 KB: please send a shorter one.")
+        return Reply.say(_("That text is over 100 KB: please send a shorter one."))
     chat = await ctx.chat_view(req)
     wanted = max(1, chat.summary_length)  # the CLI's character budget for that many sentences
     result = await ctx.call(summarize, text, sentences=wanted, max_chars=budget_for(wanted))
-    lines: list[str | Text] = [Text.of(bold("Summary"))]
-    lines.append(bullets(result.sentences) or "(nothing to summarize)")
+    lines: list[str | Text] = [Text.of(bold(_("Summary")))]
+    lines.append(bullets(result.sentences) or _("(nothing to summarize)"))
     if result.sentences and " ".join(result.sentences).strip() == " ".join(text.split()):
-        lines.append(Text.of(italic("The text is already short: that is all of it.")))
+        lines.append(Text.of(italic(_("The text is already short: that is all of it."))))
     if hint:
         lines.append(Text.of(italic(hint)))
     return Reply.say(*lines)
@@ -232,8 +247,10 @@ async def _summary_of_url(ctx: Context, req: Request, url: str) -> Reply:
         return await _article_reply(ctx, req, article)
     if not ctx.is_admin(req):
         return Reply.say(
-            "I don't have that article yet. Ask an admin to add it with /add <url>, "
-            "or paste its text after /summary."
+            _(
+                "I don't have that article yet. Ask an admin to add it with /add <url>, "
+                "or paste its text after /summary."
+            )
         )
     from bot.core.commands.admin import add_url
 
@@ -264,7 +281,9 @@ async def summary(ctx: Context, req: Request) -> Reply:
             return await _summarize_text(ctx, req, req.reply_to_text)
         article = await _latest_article(ctx)
         if article is None:
-            return Reply.say("There are no articles yet. Paste a text after /summary instead.")
+            return Reply.say(
+                _("There are no articles yet. Paste a text after /summary instead.")
+            )
         return await _article_reply(ctx, req, article)
     article_id = parse_article_id(args)
     if article_id is not None:
@@ -281,7 +300,9 @@ async def summary_by_id(ctx: Context, req: Request, article_id: int) -> Reply:
         article = await ctx.call(ctx.store.get_article, article_id)
     if article is None:
         return Reply.say(
-            f"There is no article #{article_id}"[:80] + ". /latest shows the newest ones."
+            _("There is no article #{id}. /latest shows the newest ones.").format(
+                id=str(article_id)[:40]
+            )
         )
     return await _article_reply(ctx, req, article)
 
@@ -291,7 +312,7 @@ async def on_summary(ctx: Context, req: Request, payload: str) -> Reply:
     """The Summary button: ``sum:<id>``."""
     article_id = parse_article_id(payload)
     if article_id is None:
-        return Reply.nothing(toast="This button no longer works.")
+        return Reply.nothing(toast=_("This button no longer works."))
     return await summary_by_id(ctx, req, article_id)
 
 
@@ -300,13 +321,13 @@ async def _search_page(ctx: Context, req: Request, query: str, offset: int) -> R
     page = await ctx.call(ctx.store.search_articles, query, PAGE_SIZE, offset=offset)
     if not page.items:
         if offset:
-            return Reply.say("No more results.")
+            return Reply.say(_("No more results."))
         return Reply.say(
-            Text.of("Nothing found for ", bold(query), ". Try other words, or /latest.")
+            fill(_("Nothing found for {query}. Try other words, or /latest."), query=bold(query))
         )
-    header = Text.of(bold("Search: "), query)
+    header = Text.of(bold(_("Search:") + " "), query)
     if offset:
-        header += f" (from {offset + 1})"
+        header += " " + _("(from {position})").format(position=offset + 1)
     more = fit_callback(f"search:{offset + len(page.items)}:", query)
     return Reply((_listing(header, page, chat, PAGE_SIZE, more),))
 
@@ -321,7 +342,9 @@ async def search(ctx: Context, req: Request) -> Reply:
     """Full-text search, best match first, with a More button."""
     query = " ".join(req.args.split())
     if not query:
-        return Reply.say(Text.of("What should I look for? e.g. ", code("/search gas pipeline")))
+        return Reply.say(
+            fill(_("What should I look for? e.g. {example}"), example=code("/search gas pipeline"))
+        )
     if len(query) > MAX_QUERY:
         query = query[:MAX_QUERY].rsplit(" ", 1)[0]
     return await _search_page(ctx, req, query, 0)
@@ -330,11 +353,11 @@ async def search(ctx: Context, req: Request) -> Reply:
 @callback("search")
 async def on_search(ctx: Context, req: Request, payload: str) -> Reply:
     """The More button of /search: ``search:<offset>:<query>`` (long queries cut to fit)."""
-    raw_offset, _, query = payload.partition(":")
+    raw_offset, _sep, query = payload.partition(":")
     offset = int(raw_offset) if raw_offset.isdigit() and len(raw_offset) < 9 else 0
     query = " ".join(query.split())
     if not query:
-        return Reply.nothing(toast="This button no longer works.")
+        return Reply.nothing(toast=_("This button no longer works."))
     return await _search_page(ctx, req, query, offset)
 
 
@@ -347,14 +370,14 @@ async def plain_text(ctx: Context, req: Request) -> Reply:
         return Reply.nothing()
     if len(text) >= MIN_TEXT_TO_SUMMARIZE and len(text.split()) >= 12:
         return await _summarize_text(
-            ctx, req, text, hint="You sent a text, so I summarized it. /help lists what else I do."
+            ctx,
+            req,
+            text,
+            hint=_("You sent a text, so I summarized it. /help lists what else I do."),
         )
     return Reply.say(
-        Text.of(
-            "Send ",
-            code("/help"),
-            " to see what I can do. To summarize a text, send ",
-            code("/summary"),
-            " followed by the text, or just paste a longer text here.",
+        _(
+            "Send /help to see what I can do. To summarize a text, send /summary followed by "
+            "the text, or just paste a longer text here."
         )
     )
