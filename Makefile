@@ -40,7 +40,7 @@ translations: $(TEST_STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 		--project newsbot -o bot/locale/newsbot.pot bot
 	$(BIN)/pybabel update -i bot/locale/newsbot.pot -d bot/locale -D newsbot \
-		--no-location --width 100
+		--width 100 --ignore-obsolete
 	$(BIN)/pybabel compile -d bot/locale -D newsbot --statistics
 
 clean:

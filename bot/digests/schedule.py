@@ -13,7 +13,10 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_datetime
+
 from bot.core.timezones import zone_label
+from bot.i18n import N_, _, current_language
 
 DEFAULT_TIME = "08:00"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -87,7 +90,7 @@ def next_due(local_time: str, weekday: int | None, timezone: str, after: datetim
     tz = zone(timezone)
     wall = _wall_time(local_time)
     day = after.astimezone(tz).date() - timedelta(days=1)
-    for _ in range(16):
+    for _attempt in range(16):
         if weekday is None or day.weekday() == weekday:
             candidate = _at(day, wall, tz)
             if candidate > after:
@@ -105,7 +108,7 @@ def previous_due(
     tz = zone(timezone)
     wall = _wall_time(local_time)
     day = at_or_before.astimezone(tz).date() + timedelta(days=1)
-    for _ in range(16):
+    for _attempt in range(16):
         if weekday is None or day.weekday() == weekday:
             candidate = _at(day, wall, tz)
             if candidate <= at_or_before:
@@ -123,17 +126,32 @@ def period_key(due_at: datetime, timezone: str, weekly: bool) -> str:
     return local.isoformat()
 
 
+# One phrase per weekday: languages inflect "every <day>" differently (каждый понедельник,
+# каждую среду, каждое воскресенье).
+_EVERY_WEEKDAY = (
+    N_("every Monday at {time}"),
+    N_("every Tuesday at {time}"),
+    N_("every Wednesday at {time}"),
+    N_("every Thursday at {time}"),
+    N_("every Friday at {time}"),
+    N_("every Saturday at {time}"),
+    N_("every Sunday at {time}"),
+)
+
+
 def describe(local_time: str, weekday: int | None) -> str:
     """A human phrase for the schedule: ``daily at 08:00`` or ``every Monday at 08:00``."""
     if weekday is None:
-        return f"daily at {local_time}"
-    return f"every {weekday_name(weekday)} at {local_time}"
+        return _("daily at {time}").format(time=local_time)
+    return _(_EVERY_WEEKDAY[weekday]).format(time=local_time)
 
 
 def format_local(instant: datetime, timezone: str) -> str:
-    """An instant in the zone, for people: ``Sat 28 Nov 08:00 (Europe/Berlin)``."""
+    """An instant in the zone, for people: ``Sat 28 Nov 08:00 (Europe/Berlin)``, in the reply
+    language (Babel's CLDR day and month names)."""
     local = instant.astimezone(zone(timezone))
-    return f"{local:%a %d %b %H:%M} ({zone_label(timezone)})"
+    shown = format_datetime(local, "EEE d MMM HH:mm", locale=current_language())
+    return f"{shown} ({zone_label(timezone)})"
 
 
 def _clip(text: str, limit: int = 32) -> str:

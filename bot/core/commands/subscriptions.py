@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from bot.core.context import Context
 from bot.core.registry import callback, command
+from bot.core.template import fill
 from bot.core.timezones import zone_label
 from bot.core.types import Button, Message, Reply, Request, Text, bold, code
 from bot.digests.compose import DigestComposer, empty_note, window_start
@@ -23,7 +24,7 @@ from bot.digests.schedule import (
     parse_local_time,
     parse_weekday,
 )
-from bot.i18n import N_
+from bot.i18n import N_, _
 from storage.views import ChatView, SubscriptionView, TopicView
 
 MAX_TOPIC_BUTTONS = 40
@@ -60,7 +61,7 @@ def parse_subscribe_args(args: str) -> tuple[str, str, int | None]:
     if tokens and (is_time(topic) or _looks_like_weekday(topic)):
         if is_time(topic):
             parse_local_time(topic)  # a bad time gets its own clear error
-        raise ScheduleError("Which topic? Use /subscribe <topic> [HH:MM] [weekday].")
+        raise ScheduleError(_("Which topic? Use /subscribe <topic> [HH:MM] [weekday]."))
     return topic, local_time or DEFAULT_TIME, weekday
 
 
@@ -72,9 +73,11 @@ async def _topic_buttons(
     rows: list[list[Button]] = []
     for topic in topics[:MAX_TOPIC_BUTTONS]:
         if topic.id in subscribed:
-            rows.append([Button(f"✓ {topic.name} — unsubscribe", f"unsub:{topic.id}")])
+            label = _("✓ {topic} — unsubscribe").format(topic=topic.name)
+            rows.append([Button(label, f"unsub:{topic.id}")])
         elif not subscribed_only:
-            rows.append([Button(f"Subscribe: {topic.name}", f"sub:{topic.id}")])
+            label = _("Subscribe: {topic}").format(topic=topic.name)
+            rows.append([Button(label, f"sub:{topic.id}")])
     return rows
 
 
@@ -83,17 +86,21 @@ async def _find_topic(ctx: Context, name: str) -> TopicView:
     if topic is not None:
         return topic
     known = await ctx.known_topics()
-    raise ScheduleError(f"There is no topic “{name[:64]}”. Topics: {known}. See /topics.")
+    raise ScheduleError(
+        _("There is no topic “{name}”. Topics: {known}. See /topics.").format(
+            name=name[:64], known=known
+        )
+    )
 
 
 def _schedule_line(sub: SubscriptionView, chat: ChatView) -> Text:
     when = describe(sub.local_time, sub.weekday)
     if chat.blocked_at is not None or not sub.active:
-        status = "paused"
+        status = _("paused")
     elif sub.next_due_at is not None:
-        status = f"next: {format_local(sub.next_due_at, chat.timezone)}"
+        status = _("next: {when}").format(when=format_local(sub.next_due_at, chat.timezone))
     else:
-        status = "not scheduled"
+        status = _("not scheduled")
     return Text.of(bold(sub.topic.name), f" ({sub.topic.slug}) — {when}, {status}")
 
 
@@ -113,19 +120,23 @@ async def _subscribe(
         next_due_at=due,
     )
     await ctx.subscriptions_changed(chat.id)
-    verb = "Subscribed to" if created else "Updated your digest of"
+    if created:
+        done = _("Subscribed to {topic}: {schedule} ({zone}).")
+    else:
+        done = _("Updated your digest of {topic}: {schedule} ({zone}).")
     return Reply.say(
-        Text.of(
-            f"{verb} ",
-            bold(topic.name),
-            f": {describe(sub.local_time, sub.weekday)} ({zone_label(chat.timezone)}).",
+        fill(
+            done,
+            topic=bold(topic.name),
+            schedule=describe(sub.local_time, sub.weekday),
+            zone=zone_label(chat.timezone),
         ),
-        Text.of(
-            f"Next digest: {format_local(due, chat.timezone)}. For one now: ",
-            code(f"/digest {topic.slug}"),
-            ". Time zone: /settings tz <city>.",
+        fill(
+            _("Next digest: {when}. For one now: {command}. Time zone: /settings tz <city>."),
+            when=format_local(due, chat.timezone),
+            command=code(f"/digest {topic.slug}"),
         ),
-        toast=f"Subscribed to {topic.name}"[:190],
+        toast=_("Subscribed to {topic}").format(topic=topic.name)[:190],
     )
 
 
@@ -140,10 +151,13 @@ async def subscribe(ctx: Context, req: Request) -> Reply:
     if not req.args.strip():
         rows = await _topic_buttons(ctx, req.chat.id)
         if not rows:
-            return Reply.say("There are no topics yet. An admin can add one with /addtopic.")
+            return Reply.say(_("There are no topics yet. An admin can add one with /addtopic."))
         return Reply.say(
-            Text.of("Pick a topic for a daily digest at ", bold(DEFAULT_TIME), ":"),
-            Text.of("Another time or a weekly digest: ", code("/subscribe <topic> 18:30 friday")),
+            fill(_("Pick a topic for a daily digest at {time}:"), time=bold(DEFAULT_TIME)),
+            fill(
+                _("Another time or a weekly digest: {example}"),
+                example=code("/subscribe <topic> 18:30 friday"),
+            ),
             keyboard=rows,
         )
     whole = await ctx.call(ctx.store.find_topic, req.args.strip())
@@ -168,8 +182,10 @@ async def _reject_trailing_words(ctx: Context, name: str) -> None:
         if topic is not None:
             extra = " ".join(words[cut:])
             raise ScheduleError(
-                f"I can't read “{extra[:64]}” after {topic.name}: give a time (HH:MM, 24-hour) "
-                f"and/or one weekday, e.g. /subscribe {topic.slug} 08:00 monday"
+                _(
+                    "I can't read “{extra}” after {topic}: give a time (HH:MM, 24-hour) "
+                    "and/or one weekday, e.g. /subscribe {slug} 08:00 monday"
+                ).format(extra=extra[:64], topic=topic.name, slug=topic.slug)
             )
 
 
@@ -185,8 +201,8 @@ async def unsubscribe(ctx: Context, req: Request) -> Reply:
     if not name:
         rows = await _topic_buttons(ctx, req.chat.id, subscribed_only=True)
         if not rows:
-            return Reply.say("You have no subscriptions. See /topics.")
-        return Reply.say("Which digest should stop?", keyboard=rows)
+            return Reply.say(_("You have no subscriptions. See /topics."))
+        return Reply.say(_("Which digest should stop?"), keyboard=rows)
     if name.lower() == "all" and await ctx.call(ctx.store.find_topic, name) is None:
         return await _unsubscribe_all(ctx, req)
     try:
@@ -201,23 +217,28 @@ async def _unsubscribe_all(ctx: Context, req: Request) -> Reply:
     for sub in subs:
         await ctx.call(ctx.store.unsubscribe, req.chat.id, sub.topic.id)
     if not subs:
-        return Reply.say("You have no subscriptions. See /topics.")
+        return Reply.say(_("You have no subscriptions. See /topics."))
     await ctx.subscriptions_changed(req.chat.id)
     names = ", ".join(sub.topic.name for sub in subs)
-    return Reply.say(f"Unsubscribed from all your digests ({names[:3000]}).")
+    return Reply.say(
+        _("Unsubscribed from all your digests ({names}).").format(names=names[:3000])
+    )
 
 
 async def _unsubscribe(ctx: Context, req: Request, topic: TopicView) -> Reply:
     removed = await ctx.call(ctx.store.unsubscribe, req.chat.id, topic.id)
     if not removed:
         return Reply.say(
-            Text.of("You are not subscribed to ", bold(topic.name), ". See /subscriptions."),
-            toast="Not subscribed",
+            fill(
+                _("You are not subscribed to {topic}. See /subscriptions."),
+                topic=bold(topic.name),
+            ),
+            toast=_("Not subscribed"),
         )
     await ctx.subscriptions_changed(req.chat.id)
     return Reply.say(
-        Text.of("Unsubscribed from ", bold(topic.name), ". No more digests of it."),
-        toast=f"Unsubscribed from {topic.name}"[:190],
+        fill(_("Unsubscribed from {topic}. No more digests of it."), topic=bold(topic.name)),
+        toast=_("Unsubscribed from {topic}").format(topic=topic.name)[:190],
     )
 
 
@@ -233,14 +254,24 @@ async def subscriptions(ctx: Context, req: Request) -> Reply:
     if not subs:
         return Reply.say(
             Text.of(
-                "You have no subscriptions yet. Try ", code("/subscribe <topic>"), " or /topics."
+                _("You have no subscriptions yet. Try {command} or /topics.").format(
+                    command="/subscribe <topic>"
+                )
             )
         )
-    items: list[Text] = [Text.of(bold("Your digests"), f" (times in {zone_label(chat.timezone)}):")]
+    items: list[Text] = [
+        Text.of(
+            bold(_("Your digests")),
+            " " + _("(times in {zone}):").format(zone=zone_label(chat.timezone)),
+        )
+    ]
     items += [_schedule_line(sub, chat) for sub in subs]
     if chat.blocked_at is not None:
-        items.append(Text.of("Digests are paused. Send /start to resume them."))
-    rows = [[Button(f"Unsubscribe: {sub.topic.name}", f"unsub:{sub.topic.id}")] for sub in subs]
+        items.append(Text.of(_("Digests are paused. Send /start to resume them.")))
+    rows = [
+        [Button(_("Unsubscribe: {topic}").format(topic=sub.topic.name), f"unsub:{sub.topic.id}")]
+        for sub in subs
+    ]
     return Reply.say(*items, keyboard=rows[:MAX_TOPIC_BUTTONS])
 
 
@@ -264,7 +295,8 @@ async def _digest_messages(
         return list(digest.parts)
     since = format_local(start, chat.timezone)
     if sub is None or sub.last_digest_at is None:
-        return [Message.of(Text.of("Nothing new on ", bold(topic.name), f" since {since}."))]
+        nothing = _("Nothing new on {topic} since {since}.")
+        return [Message.of(fill(nothing, topic=bold(topic.name), since=since))]
     return [empty_note(topic)]
 
 
@@ -283,7 +315,10 @@ async def digest(ctx: Context, req: Request) -> Reply:
         if not subs:
             rows = await _topic_buttons(ctx, chat.id)
             return Reply.say(
-                Text.of("Which topic? ", code("/digest <topic>"), ". Or subscribe to one:"),
+                fill(
+                    _("Which topic? {usage}. Or subscribe to one:"),
+                    usage=code("/digest <topic>"),
+                ),
                 keyboard=rows,
             )
         messages: list[Message] = []
@@ -303,7 +338,10 @@ async def digest(ctx: Context, req: Request) -> Reply:
 def _the_other_digests(subs: list[SubscriptionView]) -> Message:
     """The note after the first few digests of /digest: how to get each of the others."""
     parts: list[str | Text] = [
-        f"Those were {MAX_DIGESTS_AT_ONCE} of your {len(subs)} digests. The others: "
+        _("Those were {shown} of your {total} digests. The others:").format(
+            shown=MAX_DIGESTS_AT_ONCE, total=len(subs)
+        )
+        + " "
     ]
     for index, sub in enumerate(subs[MAX_DIGESTS_AT_ONCE:MAX_TOPIC_BUTTONS]):
         parts += [", "] if index else []
@@ -322,12 +360,14 @@ async def on_subscribe(ctx: Context, req: Request, payload: str) -> Reply:
     """The Subscribe button: a daily digest at the default time (an existing one is kept)."""
     topic = await _topic_by_id(ctx, payload)
     if topic is None:
-        return Reply.nothing(toast="That topic no longer exists. See /topics.")
+        return Reply.nothing(toast=_("That topic no longer exists. See /topics."))
     subs = await ctx.call(ctx.store.chat_subscriptions, req.chat.id)
     current = next((s for s in subs if s.topic.id == topic.id), None)
     if current is not None:
         return Reply.nothing(
-            toast=f"Already subscribed: {describe(current.local_time, current.weekday)}"
+            toast=_("Already subscribed: {schedule}").format(
+                schedule=describe(current.local_time, current.weekday)
+            )
         )
     return await _subscribe(ctx, req, topic, DEFAULT_TIME, None)
 
@@ -337,5 +377,5 @@ async def on_unsubscribe(ctx: Context, req: Request, payload: str) -> Reply:
     """The Unsubscribe button."""
     topic = await _topic_by_id(ctx, payload)
     if topic is None:
-        return Reply.nothing(toast="That topic no longer exists. See /topics.")
+        return Reply.nothing(toast=_("That topic no longer exists. See /topics."))
     return await _unsubscribe(ctx, req, topic)

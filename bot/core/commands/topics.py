@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.registry import command
+from bot.core.template import fill
 from bot.core.types import Button, Reply, Request, Text, bold, code, italic
-from bot.i18n import N_
+from bot.i18n import N_, _
 
 MAX_LISTED = 50
 
@@ -19,29 +20,31 @@ async def topics(ctx: Context, req: Request) -> Reply:
     """List topics; the buttons (sub:<id> / unsub:<id>) are handled by the digest commands."""
     all_topics = await ctx.call(ctx.store.list_topics)
     if not all_topics:
-        hint = " Add one with /addtopic." if ctx.is_admin(req) else ""
-        return Reply.say(f"There are no topics yet.{hint}")
+        hint = " " + _("Add one with /addtopic.") if ctx.is_admin(req) else ""
+        return Reply.say(_("There are no topics yet.") + hint)
     subscriptions = await ctx.call(ctx.store.chat_subscriptions, req.chat.id)
     subscribed = {sub.topic.id for sub in subscriptions if sub.active}
     lines: list[str | Text] = []
     rows: list[list[Button]] = []
     for topic in all_topics[:MAX_LISTED]:
-        mark = " ✓ subscribed" if topic.id in subscribed else ""
+        mark = " " + _("✓ subscribed") if topic.id in subscribed else ""
         lines.append(Text.of("• ", bold(topic.name), " (", code(topic.slug), ")", italic(mark)))
         if topic.id in subscribed:
-            rows.append([Button(f"Unsubscribe: {topic.name}"[:60], f"unsub:{topic.id}")])
+            label = _("Unsubscribe: {topic}").format(topic=topic.name)[:60]
+            rows.append([Button(label, f"unsub:{topic.id}")])
         else:
-            rows.append([Button(f"Subscribe: {topic.name}"[:60], f"sub:{topic.id}")])
+            label = _("Subscribe: {topic}").format(topic=topic.name)[:60]
+            rows.append([Button(label, f"sub:{topic.id}")])
     body: list[str | Text] = []
     for index, line in enumerate(lines):
         body += ["\n" if index else "", line]
     more = len(all_topics) - MAX_LISTED
     footer = Text.of(
-        italic(f"And {more} more.\n" if more > 0 else ""),
-        "Read a topic with ",
-        code("/latest <topic>"),
-        "; a daily digest: ",
-        code("/subscribe <topic> [HH:MM]"),
-        ".",
+        italic(_("And {count} more.").format(count=more) + "\n" if more > 0 else ""),
+        fill(
+            _("Read a topic with {latest}; a daily digest: {subscribe}."),
+            latest=code("/latest <topic>"),
+            subscribe=code("/subscribe <topic> [HH:MM]"),
+        ),
     )
-    return Reply.say(Text.of(bold("Topics"), "\n", *body), footer, keyboard=rows)
+    return Reply.say(Text.of(bold(_("Topics")), "\n", *body), footer, keyboard=rows)

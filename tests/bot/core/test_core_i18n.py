@@ -46,3 +46,13 @@ async def test_russian_plural_in_a_reply(core: Core) -> None:
     assert "Теперь в выжимках до 5 предложений." in await _ask(core, "/settings length 5", "ru")
     assert "Теперь в выжимках до 2 предложения." in await _ask(core, "/settings length 2", "ru")
     assert "Теперь в выжимках до 1 предложение." in await _ask(core, "/settings length 1", "ru")
+
+
+async def test_a_russian_subscription_reads_in_russian(core: Core) -> None:
+    answer = await _ask(core, "/subscribe china-russia 08:00 friday", "ru")
+    assert "Вы подписаны на" in answer and "каждую пятницу в 08:00 (UTC)" in answer
+    assert "Следующий дайджест: пт " in answer
+    listing = await _ask(core, "/subscriptions", "ru")
+    assert "Ваши дайджесты" in listing and "следующий: пт" in listing
+    topics = await _ask(core, "/topics", "ru")
+    assert "✓ подписка" in topics
