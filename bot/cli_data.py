@@ -192,7 +192,12 @@ def _import_opml(settings: Settings, store: Store, path: Path) -> int:
         else:
             known += 1
     print(f"{len(added)} feeds added, {known} already followed, {bad} skipped; polling them now.")
-    results = poll_feeds(store, added, allow_private_urls=settings.allow_private_urls)
+    results = poll_feeds(
+        store,
+        added,
+        allow_private_urls=settings.allow_private_urls,
+        options=settings.fetch_options(),
+    )
     for result in results:
         status = result.error if result.status == "error" else f"{result.new_entries} new entries"
         print(f"  #{result.feed_id} {result.url}: {status}")
@@ -292,7 +297,9 @@ def add_command(settings: Settings, target: str) -> int:
         store = _open_store(settings)
     except StorageError as error:
         return _fail(str(error))
-    ingestor = Ingestor(store, allow_private_urls=settings.allow_private_urls)
+    ingestor = Ingestor(
+        store, allow_private_urls=settings.allow_private_urls, options=settings.fetch_options()
+    )
     try:
         outcome = ingestor.add_url(target, added_by="cli") if is_url else _add_file(ingestor, path)
     except (IngestError, StorageError, OSError) as error:

@@ -11,14 +11,23 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import proxy_bypass_environment
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+if TYPE_CHECKING:
+    from ingest.fetch import FetchOptions
 
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"
 DEFAULT_WEBHOOK_PORT = 8443
+DEFAULT_FETCH_TIMEOUT = 30.0
+DEFAULT_FETCH_CONNECT_TIMEOUT = 5.0
+DEFAULT_FEED_EVERY_MINUTES = 15
+MAX_FEED_EVERY_MINUTES = 7 * 24 * 60
+MAX_USER_AGENT = 200
 # httpx's schemes (socks5 needs httpx's socks extra, a declared dependency; socks5h resolves
 # names at the proxy).
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
@@ -51,6 +60,12 @@ class Settings:
     # The proxy for outgoing HTTP (NEWSBOT_PROXY, else HTTPS_PROXY), and NO_PROXY's hosts.
     proxy_url: str | None = None
     no_proxy: str = ""
+    # Fetching pages and feeds: the whole request's deadline, the connect timeout (seconds),
+    # the User-Agent (empty: newsbot's own) and the default poll interval of a new feed.
+    fetch_timeout: float = DEFAULT_FETCH_TIMEOUT
+    fetch_connect_timeout: float = DEFAULT_FETCH_CONNECT_TIMEOUT
+    user_agent: str = ""
+    feed_every_minutes: int = DEFAULT_FEED_EVERY_MINUTES
     # Things that work but an operator should know (printed as warnings at start).
     warnings: tuple[str, ...] = ()
     # Operations (bot/observability): logging, error alerts, the health and metrics port.
@@ -64,6 +79,22 @@ class Settings:
         shown = "set" if self.telegram_token else "unset"
         db = _without_password(self.database_url)
         return f"Settings(token={shown}, api={self.telegram_api_url}, db={db})"
+
+    def fetch_options(self) -> FetchOptions:
+        """How pages and feeds are fetched: limits, User-Agent and proxy from these settings."""
+        from ingest.fetch import USER_AGENT, FetchLimits, FetchOptions
+
+        limits = FetchLimits(
+            connect_timeout=min(self.fetch_connect_timeout, self.fetch_timeout),
+            read_timeout=min(FetchLimits().read_timeout, self.fetch_timeout),
+            total_timeout=self.fetch_timeout,
+        )
+        return FetchOptions(
+            limits=limits,
+            user_agent=self.user_agent or USER_AGENT,
+            proxy=self.proxy_url,
+            no_proxy=self.no_proxy,
+        )
 
     def proxy_for(self, url: str) -> str | None:
         """The proxy to reach ``url`` through: ``proxy_url`` unless NO_PROXY exempts its host."""
@@ -178,6 +209,36 @@ def _read_proxy(environ: Mapping[str, str]) -> str | None:
     return None
 
 
+def _parse_number(value: str, variable: str, low: float, high: float, unit: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not low <= number <= high:  # also false for nan
+        raise ConfigError(
+            f"{variable}={value!r}: expected a number of {unit} from {low:g} to {high:g}"
+        )
+    return number
+
+
+def _parse_minutes(value: str, variable: str) -> int:
+    if not value.isdigit() or not 1 <= int(value[:9]) <= MAX_FEED_EVERY_MINUTES:
+        raise ConfigError(
+            f"{variable}={value!r}: expected whole minutes from 1 to {MAX_FEED_EVERY_MINUTES}"
+        )
+    return int(value)
+
+
+def _check_user_agent(value: str) -> str:
+    # It goes into a header as is: printable ASCII only, so nothing can split the header.
+    if len(value) > MAX_USER_AGENT or not all(" " <= char <= "~" for char in value):
+        raise ConfigError(
+            f"NEWSBOT_USER_AGENT: expected printable ASCII text of at most {MAX_USER_AGENT} "
+            "characters"
+        )
+    return value
+
+
 def _parse_flag(value: str, variable: str) -> bool:
     lowered = value.strip().lower()
     if lowered in {"", "0", "false", "no", "off"}:
@@ -265,6 +326,24 @@ def load_settings(
         webhook_port=check_port(webhook_port, "NEWSBOT_WEBHOOK_PORT"),
         proxy_url=_read_proxy(environ),
         no_proxy=get("NO_PROXY") or get("no_proxy"),
+        fetch_timeout=_parse_number(
+            get("NEWSBOT_FETCH_TIMEOUT", str(DEFAULT_FETCH_TIMEOUT)),
+            "NEWSBOT_FETCH_TIMEOUT",
+            1,
+            600,
+            "seconds",
+        ),
+        fetch_connect_timeout=_parse_number(
+            get("NEWSBOT_FETCH_CONNECT_TIMEOUT", str(DEFAULT_FETCH_CONNECT_TIMEOUT)),
+            "NEWSBOT_FETCH_CONNECT_TIMEOUT",
+            0.5,
+            120,
+            "seconds",
+        ),
+        user_agent=_check_user_agent(get("NEWSBOT_USER_AGENT")),
+        feed_every_minutes=_parse_minutes(
+            get("NEWSBOT_FEED_INTERVAL", str(DEFAULT_FEED_EVERY_MINUTES)), "NEWSBOT_FEED_INTERVAL"
+        ),
         warnings=tuple(warnings),
         log_level=_parse_log_level(environ.get("LOG_LEVEL", "")),
         log_format=_parse_log_format(environ.get("LOG_FORMAT", "")),

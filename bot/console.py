@@ -237,9 +237,11 @@ async def _serve(settings: Settings, demo: bool, stdin: TextIO, stdout: TextIO) 
     from storage import open_store
 
     store = await asyncio.to_thread(open_store, settings.database_url)
-    ingestor = Ingestor(store, allow_private_urls=settings.allow_private_urls)
+    ingestor = Ingestor(
+        store, allow_private_urls=settings.allow_private_urls, options=settings.fetch_options()
+    )
     digests = None
-    feeds = start_feed_polling(store, allow_private_urls=settings.allow_private_urls)
+    feeds = start_feed_polling(store, ingestor=ingestor)
     try:
         await asyncio.to_thread(ensure_default_topics, store)
         if demo:

@@ -26,7 +26,7 @@ from lxml import etree
 
 from ingest.errors import IngestError
 from ingest.extract import Extracted, clean_inline, extract, fragment_text
-from ingest.fetch import FEED_TYPES, check_url
+from ingest.fetch import FEED_TYPES, FetchOptions, check_url
 from ingest.pipeline import Ingestor, TextItem
 from storage.store import StorageError, Store
 from storage.urls import normalize_url
@@ -43,6 +43,7 @@ MIN_ENTRY_WORDS = 8
 MAX_ENTRIES_PER_POLL = 100
 FEED_WORKERS = 8
 PAGE_WORKERS = 16
+PAGES_PER_FEED = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,13 @@ def _next_poll(feed: FeedView, now: datetime, failed: bool) -> datetime:
 
 
 class FeedPoller:
-    """Polls feeds with one Ingestor and two bounded pools (feeds, linked pages)."""
+    """Polls feeds with one Ingestor and two bounded pools (feeds, linked pages).
+
+    A long-lived poller (the bot's) calls ``start_due`` on every tick: each due feed that is
+    not still being polled goes to the feed pool, and the tick returns at once. A stuck feed
+    holds one feed worker and at most ``PAGES_PER_FEED`` page fetches; every other feed goes
+    on being polled on time.
+    """
 
     def __init__(
         self,
@@ -140,16 +147,32 @@ class FeedPoller:
         ingestor: Ingestor | None = None,
         feed_workers: int = FEED_WORKERS,
         page_workers: int = PAGE_WORKERS,
+        options: FetchOptions | None = None,
     ) -> None:
         self.store = store
-        self.ingestor = ingestor or Ingestor(store, allow_private_urls=allow_private_urls)
+        self.ingestor = ingestor or Ingestor(
+            store, allow_private_urls=allow_private_urls, options=options
+        )
         self._owns_ingestor = ingestor is None
         self.feed_workers = feed_workers
+        self._feeds = ThreadPoolExecutor(feed_workers, thread_name_prefix="feed")
         self._pages = ThreadPoolExecutor(page_workers, thread_name_prefix="feed-page")
+        self._pages_per_feed = max(1, min(PAGES_PER_FEED, page_workers))
+        self._in_flight: set[int] = set()
+        self._lock = threading.Lock()
+        self._closing = False
 
-    def close(self) -> None:
-        """Stop the page pool and release the HTTP client if this poller made it."""
-        self._pages.shutdown(wait=True)
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the pools and release the HTTP client if this poller made it.
+
+        ``wait=False`` (shutdown) drops the polls not yet started and does not wait for the
+        running ones, which end quickly once the ingestor's fetches are cancelled.
+        """
+        self._closing = True
+        if self._owns_ingestor and not wait:
+            self.ingestor.close()
+        self._feeds.shutdown(wait=wait, cancel_futures=not wait)
+        self._pages.shutdown(wait=wait, cancel_futures=not wait)
         if self._owns_ingestor:
             self.ingestor.close()
 
@@ -159,15 +182,40 @@ class FeedPoller:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def in_flight(self) -> set[int]:
+        """Ids of the feeds being polled right now."""
+        with self._lock:
+            return set(self._in_flight)
+
+    def start_due(self, *, now: datetime | None = None) -> list[Future[FeedPollResult]]:
+        """Start polling every due feed that is not being polled already; returns at once."""
+        moment = now or datetime.now(UTC)
+        return [
+            self._start(feed, moment)
+            for feed in self.store.feeds_due(moment)
+            if feed.id not in self.in_flight()
+        ]
+
+    def _start(self, feed: FeedView, now: datetime) -> Future[FeedPollResult]:
+        with self._lock:
+            self._in_flight.add(feed.id)
+        future = self._feeds.submit(self.poll, feed, now=now)
+        future.add_done_callback(lambda _done: self._finished(feed.id))
+        return future
+
+    def _finished(self, feed_id: int) -> None:
+        with self._lock:
+            self._in_flight.discard(feed_id)
+
     def poll_many(
         self, feeds: Sequence[FeedView], *, now: datetime | None = None
     ) -> list[FeedPollResult]:
-        """Poll the feeds concurrently; each gets a result, whatever the others do."""
+        """Poll the feeds concurrently and wait for all; each gets a result."""
         if not feeds:
             return []
         moment = now or datetime.now(UTC)
-        with ThreadPoolExecutor(min(self.feed_workers, len(feeds)), "feed") as pool:
-            return list(pool.map(lambda feed: self.poll(feed, now=moment), feeds))
+        futures = [self._start(feed, moment) for feed in feeds]
+        return [future.result() for future in futures]
 
     def poll(self, feed: FeedView, *, now: datetime | None = None) -> FeedPollResult:
         """Poll one feed and record the outcome; never raises for a bad feed."""
@@ -182,6 +230,9 @@ class FeedPoller:
                 feed.id, feed.url, "error", error=f"internal error ({type(error).__name__})"
             )
         if result.status == "error":
+            if self._closing:
+                # Cut short by the shutdown, not the feed's fault: polled again after restart.
+                return result
             logger.warning("feed %s (%s): %s", feed.id, feed.url, result.error)
             self._record(feed, moment, error=result.error)
         return result
@@ -234,6 +285,9 @@ class FeedPoller:
     def _ingest_entries(self, feed: FeedView, source: str, raw: Iterable[Any]) -> tuple[int, int]:
         pending: list[tuple[_Entry, Future[Extracted] | None]] = []
         skipped = 0
+        # At most PAGES_PER_FEED of this feed's pages in the shared pool at once: a feed whose
+        # pages all hang cannot take every page worker from the other feeds.
+        window = threading.BoundedSemaphore(self._pages_per_feed)
         for raw_entry in raw:
             entry = _parse_entry(raw_entry)
             if self.store.seen_feed_entry(feed.id, entry.guid):
@@ -245,7 +299,11 @@ class FeedPoller:
                     continue
             carried = max(_words(entry.content), _words(entry.summary))
             needs_page = entry.link is not None and carried < FULL_TEXT_WORDS
-            page = self._pages.submit(self._fetch_page, entry.link) if needs_page else None
+            page = None
+            if needs_page:
+                window.acquire()
+                page = self._pages.submit(self._fetch_page, entry.link)
+                page.add_done_callback(lambda _done: window.release())
             pending.append((entry, page))
         items: list[tuple[_Entry, TextItem]] = []
         for entry, page in pending:
@@ -325,6 +383,7 @@ def add_feed(
     added_by: str = "",
     allow_private_urls: bool = False,
     poller: FeedPoller | None = None,
+    options: FetchOptions | None = None,
 ) -> AddFeedOutcome:
     """Follow a feed and poll it at once; a URL that is not a working feed is not kept."""
     normalized = normalize_url(check_url(url))
@@ -336,7 +395,7 @@ def add_feed(
     if not created:
         return AddFeedOutcome(feed, False, None)
     own = poller is None
-    active = poller or FeedPoller(store, allow_private_urls=allow_private_urls)
+    active = poller or FeedPoller(store, allow_private_urls=allow_private_urls, options=options)
     try:
         result = active.poll(feed)
     finally:
@@ -368,21 +427,31 @@ def poll_feeds(
     *,
     now: datetime | None = None,
     allow_private_urls: bool = False,
+    options: FetchOptions | None = None,
 ) -> list[FeedPollResult]:
     """Poll the given feeds concurrently (bounded pools) and return one result each."""
-    with FeedPoller(store, allow_private_urls=allow_private_urls) as poller:
+    with FeedPoller(store, allow_private_urls=allow_private_urls, options=options) as poller:
         return poller.poll_many(feeds, now=now)
 
 
 def poll_due_feeds(
-    store: Store, *, now: datetime | None = None, allow_private_urls: bool = False
+    store: Store,
+    *,
+    now: datetime | None = None,
+    allow_private_urls: bool = False,
+    options: FetchOptions | None = None,
 ) -> list[FeedPollResult]:
-    """Poll every feed whose next poll time has come (the periodic job's body)."""
+    """Poll every feed whose next poll time has come, and wait for them all (CLI, tests).
+
+    The bot does not wait: it keeps one FeedPoller and calls ``start_due`` on every tick.
+    """
     moment = now or datetime.now(UTC)
     due = store.feeds_due(moment)
     if not due:
         return []
-    results = poll_feeds(store, due, now=moment, allow_private_urls=allow_private_urls)
+    results = poll_feeds(
+        store, due, now=moment, allow_private_urls=allow_private_urls, options=options
+    )
     new = sum(result.new_entries for result in results)
     failed = sum(result.status == "error" for result in results)
     logger.info("polled %d feeds: %d new entries, %d failed", len(results), new, failed)
@@ -420,39 +489,61 @@ def parse_opml(content: bytes) -> list[OpmlFeed]:
 
 
 class FeedPollingThread(threading.Thread):
-    """A daemon thread that runs poll_due_feeds every ``interval`` seconds until stopped.
+    """A daemon thread that starts the due feeds' polls every ``interval`` seconds until stopped.
 
-    For front ends without a job queue (the console chat); failures are logged, never raised.
+    For front ends without a job queue (the console chat). It never waits for a poll to end
+    (``FeedPoller.start_due``), so one stuck feed never delays the others; failures are
+    logged, never raised.
     """
 
     def __init__(
-        self, store: Store, *, interval: float = 60.0, allow_private_urls: bool = False
+        self,
+        store: Store,
+        *,
+        interval: float = 60.0,
+        allow_private_urls: bool = False,
+        options: FetchOptions | None = None,
+        ingestor: Ingestor | None = None,
     ) -> None:
         super().__init__(name="feed-polling", daemon=True)
         self.store = store
         self.interval = interval
-        self.allow_private_urls = allow_private_urls
+        self.poller = FeedPoller(
+            store, allow_private_urls=allow_private_urls, options=options, ingestor=ingestor
+        )
         self._stopped = threading.Event()
 
     def run(self) -> None:
         while not self._stopped.is_set():
             try:
-                poll_due_feeds(self.store, allow_private_urls=self.allow_private_urls)
+                self.poller.start_due()
             except Exception:
                 logger.exception("feed polling round failed")
             self._stopped.wait(self.interval)
 
     def stop(self, timeout: float | None = 10.0) -> None:
-        """Ask the thread to stop and wait for the current round to end."""
+        """Stop starting polls, cancel the ones in flight, and wait for the thread to end."""
         self._stopped.set()
         if self.is_alive():
             self.join(timeout)
+        self.poller.close(wait=False)
 
 
 def start_feed_polling(
-    store: Store, *, interval: float = 60.0, allow_private_urls: bool = False
+    store: Store,
+    *,
+    interval: float = 60.0,
+    allow_private_urls: bool = False,
+    options: FetchOptions | None = None,
+    ingestor: Ingestor | None = None,
 ) -> FeedPollingThread:
     """Start polling due feeds every ``interval`` seconds in the background; call .stop()."""
-    thread = FeedPollingThread(store, interval=interval, allow_private_urls=allow_private_urls)
+    thread = FeedPollingThread(
+        store,
+        interval=interval,
+        allow_private_urls=allow_private_urls,
+        options=options,
+        ingestor=ingestor,
+    )
     thread.start()
     return thread

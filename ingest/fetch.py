@@ -1,30 +1,31 @@
-"""Fetching a URL safely: timeouts, a size cap, bounded redirects, allowed types, an SSRF guard.
+"""Fetching a URL safely: one deadline, a size cap, bounded redirects, allowed types, SSRF guard.
 
-Only http and https URLs are fetched. Unless ``allow_private_urls`` is set, every address a
-host name resolves to must be public: the check runs inside the connection itself (a custom
-httpcore network backend resolves the name once, checks every address, then connects to the
-checked address), so it also covers every redirect hop and cannot be dodged by DNS rebinding
-between a check and the connect.
+Only http and https URLs are fetched, and (unless ``allow_private_urls`` is set) only from
+public addresses: see ``ingest.guard``. Requests run with async httpx on an event loop of the
+fetcher's own, under one deadline for the whole request; bodies are read raw and decompressed
+with a bound (``ingest.decompress``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import ipaddress
 import logging
 import socket
 import threading
-from collections.abc import Coroutine, Iterable, Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
+from urllib.request import proxy_bypass_environment
 
 import httpcore
 import httpx
 
 from ingest.decompress import ACCEPT_ENCODING, BoundedDecoder, TooLarge
 from ingest.errors import IngestError
+from ingest.guard import RefusedAddress, guarded_transport, resolve_public
+from ingest.guard import is_public_address as is_public_address  # re-exported
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,16 @@ class FetchLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchOptions:
+    """How the bot fetches, from its settings: limits, User-Agent, proxy (and NO_PROXY)."""
+
+    limits: FetchLimits = field(default_factory=FetchLimits)
+    user_agent: str = USER_AGENT
+    proxy: str | None = None
+    no_proxy: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class FetchResult:
     """A fetched resource (or a 304 answer, with empty content)."""
 
@@ -87,100 +98,6 @@ class FetchResult:
             except (LookupError, UnicodeDecodeError):
                 continue
         return self.content.decode("utf-8", errors="replace")
-
-
-class _RefusedAddress(Exception):
-    """Raised inside the connection when a host resolves to a non-public address."""
-
-    def __init__(self, host: str, address: str) -> None:
-        super().__init__(f"{host} resolves to {address}")
-        self.host = host
-        self.address = address
-
-
-def is_public_address(address: str) -> bool:
-    """False for loopback, private, link-local, reserved, multicast and unspecified addresses."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        mapped = ip.ipv4_mapped or ip.sixtofour
-        if mapped is not None:
-            ip = mapped
-    return not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_reserved
-        or ip.is_multicast
-        or ip.is_unspecified
-        or not ip.is_global
-    )
-
-
-async def _resolve_public(host: str, port: int) -> list[str]:
-    """The addresses ``host`` resolves to, all of them public; _RefusedAddress otherwise."""
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError as error:
-        raise httpcore.ConnectError(f"the host name does not resolve ({error})") from error
-    addresses = [str(info[4][0]) for info in infos]
-    for address in addresses:
-        if not is_public_address(address):
-            raise _RefusedAddress(host, address)
-    return list(dict.fromkeys(addresses))
-
-
-class _GuardedBackend(httpcore.AsyncNetworkBackend):
-    """Resolves once, refuses non-public addresses, then connects to the checked address."""
-
-    def __init__(self) -> None:
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[tuple[int, int, int | bytes]] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        last_error: Exception | None = None
-        for address in await _resolve_public(host, port):
-            try:
-                return await self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options=socket_options
-                )
-            except httpcore.ConnectError as error:
-                last_error = error
-        raise last_error or httpcore.ConnectError(f"no address for {host}")
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[tuple[int, int, int | bytes]] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("unix sockets are not fetched")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-def _transport(allow_private_urls: bool, proxy: str | None) -> httpx.AsyncHTTPTransport:
-    if proxy:
-        # The proxy resolves and connects; the guard checks each host before the request.
-        return httpx.AsyncHTTPTransport(trust_env=False, proxy=proxy)
-    transport = httpx.AsyncHTTPTransport(trust_env=False)
-    if not allow_private_urls:
-        # httpx has no public hook for the network backend; swap the pool it built.
-        transport._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=100,
-            max_keepalive_connections=20,
-            keepalive_expiry=5.0,
-            network_backend=_GuardedBackend(),
-        )
-    return transport
 
 
 def check_url(url: str) -> str:
@@ -246,20 +163,34 @@ class Fetcher:
         limits: FetchLimits | None = None,
         user_agent: str = USER_AGENT,
         proxy: str | None = None,
+        no_proxy: str = "",
     ) -> None:
         self.allow_private_urls = allow_private_urls
         self.limits = limits or FetchLimits()
-        self.user_agent = user_agent
+        self.user_agent = user_agent or USER_AGENT
         self.proxy = proxy or None
+        self.no_proxy = no_proxy
         self._closed = False
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="fetch-loop", daemon=True
         )
         self._thread.start()
-        self._client = self._on_loop(self._make_client()).result()
+        self._direct = self._on_loop(self._make_client(None)).result()
+        self._proxied = self._on_loop(self._make_client(self.proxy)).result() if proxy else None
 
-    async def _make_client(self) -> httpx.AsyncClient:
+    @classmethod
+    def from_options(cls, options: FetchOptions, *, allow_private_urls: bool = False) -> Fetcher:
+        """A fetcher configured by the bot's settings."""
+        return cls(
+            allow_private_urls=allow_private_urls,
+            limits=options.limits,
+            user_agent=options.user_agent,
+            proxy=options.proxy,
+            no_proxy=options.no_proxy,
+        )
+
+    async def _make_client(self, proxy: str | None) -> httpx.AsyncClient:
         timeout = httpx.Timeout(
             self.limits.read_timeout,
             connect=self.limits.connect_timeout,
@@ -269,9 +200,16 @@ class Fetcher:
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-            transport=_transport(self.allow_private_urls, self.proxy),
+            transport=guarded_transport(self.allow_private_urls, proxy),
             trust_env=False,
         )
+
+    def _client_for(self, host: str) -> httpx.AsyncClient:
+        if self._proxied is None:
+            return self._direct
+        if self.no_proxy and proxy_bypass_environment(host, {"no": self.no_proxy}):
+            return self._direct
+        return self._proxied
 
     def _on_loop(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
@@ -296,7 +234,9 @@ class Fetcher:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        await self._client.aclose()
+        await self._direct.aclose()
+        if self._proxied is not None:
+            await self._proxied.aclose()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -369,11 +309,14 @@ class Fetcher:
     async def _fetch_once(
         self, url: str, accept: frozenset[str], headers: Mapping[str, str]
     ) -> FetchResult | str:
-        host = urlsplit(url).hostname or url
+        parts = urlsplit(url)
+        host = parts.hostname or url
+        client = self._client_for(host)
         try:
-            if self.proxy and not self.allow_private_urls:
-                await _resolve_public(host, urlsplit(url).port or 443)
-            async with self._client.stream("GET", url, headers=dict(headers)) as response:
+            if client is self._proxied and not self.allow_private_urls:
+                # The proxy resolves the name itself: check it here, before the request.
+                await resolve_public(host, parts.port or (443 if parts.scheme == "https" else 80))
+            async with client.stream("GET", url, headers=dict(headers)) as response:
                 if response.status_code in REDIRECT_CODES:
                     location = response.headers.get("location", "").strip()
                     if not location:
@@ -391,7 +334,7 @@ class Fetcher:
                         f"The server answered {response.status_code} instead of a page."
                     )
                 return await self._read_body(response, accept)
-        except _RefusedAddress as refused:
+        except RefusedAddress as refused:
             raise IngestError(
                 f"Refusing to fetch {refused.host}: it resolves to a private or local address "
                 f"({refused.address})."

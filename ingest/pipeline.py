@@ -2,7 +2,8 @@
 
 Summaries and topic tags are computed once here, at ingest, and stored with the article, so
 nothing downstream ever re-summarizes a full text. Everything is synchronous; the async bot
-calls it through ``asyncio.to_thread``.
+calls it through ``asyncio.to_thread``, except jobs that fetch, which run in the ingestor's
+own ``fetch_executor`` so that a slow server never holds a thread storage calls need.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from ingest.errors import IngestError
 from ingest.extract import extract
-from ingest.fetch import Fetcher, check_url
+from ingest.fetch import Fetcher, FetchOptions, check_url
 from ingest.tagging import (
     ArticleText,
     RuleError,
@@ -44,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 TOPIC_CACHE_SECONDS = 5.0
 PROGRESS_EVERY_SECONDS = 5.0
+FETCH_WORKERS = 8
 
 # Observers of ingestion (the bot's metrics register one): called with ("summarized",
 # seconds) and ("stored", count of new articles). Callbacks keep ingest free of any import
@@ -146,28 +149,57 @@ class Ingestor:
         *,
         allow_private_urls: bool = False,
         fetcher: Fetcher | None = None,
+        options: FetchOptions | None = None,
     ) -> None:
         self.store = store
         self.allow_private_urls = allow_private_urls
+        self.options = options or FetchOptions()
         self._fetcher = fetcher
         self._owns_fetcher = fetcher is None
+        self._executor: ThreadPoolExecutor | None = None
+        self._closed = False
         self._topics: list[TopicMatcher] = []
         self._topics_loaded_at = float("-inf")
         self._lock = threading.Lock()
 
     @property
     def fetcher(self) -> Fetcher:
-        """The HTTP client, created on first use."""
+        """The HTTP client, created on first use; IngestError once the ingestor is closed."""
         with self._lock:
+            if self._closed:
+                raise IngestError("Fetching has stopped (the bot is shutting down).")
             if self._fetcher is None:
-                self._fetcher = Fetcher(allow_private_urls=self.allow_private_urls)
+                self._fetcher = Fetcher.from_options(
+                    self.options, allow_private_urls=self.allow_private_urls
+                )
             return self._fetcher
 
+    @property
+    def fetch_executor(self) -> ThreadPoolExecutor:
+        """Threads of its own for jobs that fetch (/add <url>, /addfeed).
+
+        The bot runs every storage call in asyncio's default executor (a handful of threads);
+        a job that waits on a slow server runs here instead, so it never holds a thread that
+        another user's command needs.
+        """
+        with self._lock:
+            if self._closed:
+                raise IngestError("Fetching has stopped (the bot is shutting down).")
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(FETCH_WORKERS, thread_name_prefix="fetch")
+            return self._executor
+
     def close(self) -> None:
-        """Release the HTTP client if this ingestor made it."""
-        if self._owns_fetcher and self._fetcher is not None:
-            self._fetcher.close()
-            self._fetcher = None
+        """Cancel fetches in flight and release the HTTP client (if this ingestor made it)."""
+        with self._lock:
+            self._closed = True
+            fetcher, self._fetcher = self._fetcher, None
+            executor, self._executor = self._executor, None
+        if fetcher is not None and self._owns_fetcher:
+            fetcher.close()
+        if executor is not None:
+            # Jobs still running fail fast now that their fetches are cancelled.
+            executor.shutdown(wait=False, cancel_futures=True)
 
     def topics(self) -> list[TopicMatcher]:
         """The topics' compiled rules, reloaded from storage every few seconds."""

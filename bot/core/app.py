@@ -70,7 +70,12 @@ class Core:
         self.ctx = Context(
             store=store,
             settings=settings,
-            ingestor=ingestor or Ingestor(store, allow_private_urls=settings.allow_private_urls),
+            ingestor=ingestor
+            or Ingestor(
+                store,
+                allow_private_urls=settings.allow_private_urls,
+                options=settings.fetch_options(),
+            ),
             now=now,
             on_subscriptions_changed=on_subscriptions_changed,
             bot_username=bot_username,

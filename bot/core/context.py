@@ -1,13 +1,15 @@
 """What every handler gets besides the request: the store, settings, the ingestor, a clock.
 
 Store and Ingestor calls block; handlers call them through ``await ctx.call(fn, *args)``
-(``asyncio.to_thread``). Long jobs that the user should not wait for go through
+(``asyncio.to_thread``), and calls that fetch a URL through ``await ctx.fetching(fn, *args)``
+(threads of their own). Long jobs that the user should not wait for go through
 ``ctx.background``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
@@ -51,6 +53,16 @@ class Context:
     async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a blocking call (Store, Ingestor, summarizer) off the event loop."""
         return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def fetching(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a blocking call that fetches over the network (/add <url>, /addfeed).
+
+        It runs in the ingestor's own threads, not in the default executor that ``call`` and
+        every user's command share: a slow server never makes anyone else wait.
+        """
+        loop = asyncio.get_running_loop()
+        job = functools.partial(fn, *args, **kwargs)
+        return await loop.run_in_executor(self.ingestor.fetch_executor, job)
 
     def background(self, fn: Callable[..., Any], /, *args: Any, label: str = "") -> None:
         """Run a blocking job in a thread without waiting for it; failures are logged."""

@@ -26,7 +26,7 @@ from bot.core.app import Core
 from bot.observability.http import HttpPortError
 from bot.observability.service import BOT_DATA_KEY as OBSERVABILITY_KEY
 from bot.observability.service import Observability
-from bot.telegram.handlers import COMMAND_NAME, Adapter, register_handlers
+from bot.telegram.handlers import BOT_DATA_KEY, COMMAND_NAME, Adapter, register_handlers
 from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_polling
 from bot.telegram.redact import hide_secrets, scrub
 from bot.telegram.replies import ReplySender
@@ -42,6 +42,23 @@ RATE_LIMIT_RETRIES = 5
 CONCURRENT_UPDATES = 16
 WEBHOOK_SECRET_ENV = "NEWSBOT_WEBHOOK_SECRET"
 _SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class NewsbotApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application, whose stop first cancels the fetches in flight.
+
+    ``stop`` waits for every update being handled; an admin's /add of a server that drips its
+    headers would hold it for the whole fetch deadline. Cancelled, the /add answers at once
+    ("the bot is shutting down") and stopping takes no longer than the other handlers.
+    """
+
+    __slots__ = ()
+
+    async def stop(self) -> None:
+        adapter = self.bot_data.get(BOT_DATA_KEY)
+        if adapter is not None:
+            await asyncio.to_thread(adapter.core.ctx.ingestor.close)
+        await super().stop()
 
 
 def _menu(include_admin: bool, language: str = i18n.DEFAULT) -> list[BotCommand]:
@@ -131,7 +148,7 @@ def build_application(
             await asyncio.to_thread(owned_store.close)
 
     api = settings.telegram_api_url.rstrip("/")
-    builder = Application.builder()
+    builder = Application.builder().application_class(NewsbotApplication)
     proxy = settings.proxy_for(api)
     if proxy:  # NEWSBOT_PROXY / HTTPS_PROXY (http, https or socks5), unless NO_PROXY exempts api
         builder = builder.proxy(proxy)  # getUpdates: the observed request below gets it too

@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from bot.digests.telegram import install, trigger_now
 from bot.telegram.handlers import BOT_DATA_KEY, Adapter
-from ingest.feeds import FeedPollResult, poll_due_feeds
+from ingest.feeds import FeedPoller, FeedPollResult
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -40,17 +41,30 @@ def install_feed_polling(
     """A repeating job that polls the RSS/Atom feeds that are due (``on_polled``: metrics)."""
     if application.job_queue is None:
         return False
+    # One long-lived poller sharing the core's ingestor: a tick only starts the due feeds'
+    # polls and returns, so a stuck feed never delays the others (or the next tick).
+    adapter: Adapter = application.bot_data[BOT_DATA_KEY]
+    poller = FeedPoller(store, ingestor=adapter.core.ctx.ingestor)
+    shutdown = application.post_shutdown
+
+    async def close_poller(app: Application) -> None:
+        if shutdown is not None:
+            await shutdown(app)
+        poller.close(wait=False)
+
+    application.post_shutdown = close_poller
 
     async def poll(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
-            results = await asyncio.to_thread(
-                poll_due_feeds, store, allow_private_urls=settings.allow_private_urls
-            )
+            futures = await asyncio.to_thread(poller.start_due)
         except Exception:
             log.exception("feed polling failed")
             return
         if on_polled is not None:
-            on_polled(results)
+            # Each poll is counted when it ends (in its worker thread; the counters are
+            # thread-safe): the tick does not wait for the feeds it started.
+            for future in futures:
+                future.add_done_callback(lambda done: _report(on_polled, done))
 
     application.job_queue.run_repeating(
         poll,
@@ -60,3 +74,14 @@ def install_feed_polling(
         job_kwargs={"max_instances": 1, "coalesce": True},
     )
     return True
+
+
+def _report(
+    on_polled: Callable[[list[FeedPollResult]], None], done: Future[FeedPollResult]
+) -> None:
+    if done.cancelled() or done.exception() is not None:
+        return
+    try:
+        on_polled([done.result()])
+    except Exception:
+        log.exception("feed poll observer failed")

@@ -194,4 +194,3 @@ class Site:
                 time.sleep(0.1)
         except OSError:
             return
-

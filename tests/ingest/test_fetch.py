@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import ingest.fetch as fetch_module
+import ingest.guard as guard_module
 from ingest.errors import IngestError
 from ingest.fetch import Fetcher, FetchLimits, check_url, is_public_address
 from tests.ingest.conftest import TEST_LIMITS
@@ -86,7 +86,7 @@ def test_every_redirect_hop_is_checked(site: Site, monkeypatch: pytest.MonkeyPat
     port = site.base.rsplit(":", 1)[1]
     site.add("/story", article_page())
     site.redirect("/hop", f"http://127.0.0.2:{port}/story")
-    monkeypatch.setattr(fetch_module, "is_public_address", lambda address: address == "127.0.0.1")
+    monkeypatch.setattr(guard_module, "is_public_address", lambda address: address == "127.0.0.1")
     with Fetcher(limits=TEST_LIMITS) as guarded:
         with pytest.raises(IngestError, match=r"127\.0\.0\.2"):
             guarded.fetch(site.url("/hop"))

@@ -144,9 +144,7 @@ def test_a_single_gzip_bomb_stops_at_the_cap_with_bounded_memory(
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "x-gzip", "deflate", "deflate-raw", "identity"])
-def test_compressed_pages_still_arrive_whole(
-    site: Site, fetcher: Fetcher, encoding: str
-) -> None:
+def test_compressed_pages_still_arrive_whole(site: Site, fetcher: Fetcher, encoding: str) -> None:
     page = article_page().encode()
     if encoding in {"gzip", "x-gzip"}:
         body = gzip(page)

@@ -75,7 +75,7 @@ def _outcome_reply(outcome: AddOutcome) -> Reply:
 async def add_url(ctx: Context, req: Request, url: str) -> Reply:
     """Fetch, extract, summarize, tag and store ``url`` (admins only)."""
     ingestor = ctx.ingestor
-    outcome = await ctx.call(ingestor.add_url, url, added_by=req.actor)
+    outcome = await ctx.fetching(ingestor.add_url, url, added_by=req.actor)
     await _audit(ctx, req, "/add", f"#{outcome.article.id} {url}")
     return _outcome_reply(outcome)
 

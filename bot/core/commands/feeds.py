@@ -19,10 +19,10 @@ ADDFEED_USAGE = (
 )
 
 
-def parse_addfeed(args: str) -> tuple[str, int]:
+def parse_addfeed(args: str, default_every: int = DEFAULT_EVERY_MINUTES) -> tuple[str, int]:
     """``<url> [every=<minutes>]`` -> (url, minutes); IngestError with the usage otherwise."""
     url = ""
-    every = DEFAULT_EVERY_MINUTES
+    every = default_every
     for token in args.split():
         found = _EVERY.match(token)
         if found:
@@ -54,8 +54,8 @@ def _add(ctx: Context, url: str, every: int, added_by: str) -> AddFeedOutcome:
 async def addfeed(ctx: Context, req: Request) -> Reply:
     """Follow a feed; its first poll runs at once and the answer says how many entries came."""
     try:
-        url, every = parse_addfeed(req.args)
-        outcome = await ctx.call(_add, ctx, url, every, req.actor or "admin")
+        url, every = parse_addfeed(req.args, ctx.settings.feed_every_minutes)
+        outcome = await ctx.fetching(_add, ctx, url, every, req.actor or "admin")
     except IngestError as error:
         return Reply.say(str(error))
     feed = outcome.feed
