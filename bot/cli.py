@@ -157,6 +157,7 @@ BENCH_MODULES = {
     "digest-compose": "bot.digests.bench_compose",
     "ingest": "ingest.bench",
     "languages": "summarizer.bench_languages",
+    "hardening": "bot.bench_hardening",
 }
 
 
