@@ -10,8 +10,6 @@ and one bad feed never stops the others.
 
 from __future__ import annotations
 
-import calendar
-import hashlib
 import io
 import logging
 import threading
@@ -22,10 +20,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import feedparser
-from lxml import etree
 
 from ingest.errors import IngestError
-from ingest.extract import Extracted, clean_inline, extract, fragment_text
+from ingest.extract import Extracted, clean_inline, extract
+from ingest.feed_parsing import Entry, OpmlFeed, parse_entry, parse_opml, title_from_text, words
 from ingest.fetch import FEED_TYPES, FetchOptions, check_url
 from ingest.pipeline import Ingestor, TextItem
 from storage.store import StorageError, Store
@@ -33,6 +31,19 @@ from storage.urls import normalize_url
 from storage.views import FeedView
 
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "AddFeedOutcome",
+    "FeedPollResult",
+    "FeedPoller",
+    "OpmlFeed",
+    "add_feed",
+    "delete_feed",
+    "parse_opml",
+    "poll_due_feeds",
+    "poll_feeds",
+    "start_feed_polling",
+]
 
 DEFAULT_EVERY_MINUTES = 15
 MIN_EVERY_MINUTES = 1
@@ -66,61 +77,6 @@ class AddFeedOutcome:
     feed: FeedView
     created: bool
     poll: FeedPollResult | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    guid: str
-    link: str | None
-    title: str
-    content: str
-    summary: str
-    published_at: datetime | None
-
-
-def _entry_time(entry: Any) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed"):
-        value = entry.get(key)
-        if value:
-            try:
-                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
-            except (OverflowError, ValueError, TypeError):
-                continue
-    return None
-
-
-def _entry_link(entry: Any) -> str | None:
-    link = (entry.get("link") or "").strip()
-    if not link:
-        return None
-    try:
-        return normalize_url(check_url(link))
-    except (IngestError, ValueError):
-        logger.info("feed entry link %r is not an http(s) URL, ignored", link[:200])
-        return None
-
-
-def _parse_entry(entry: Any) -> _Entry:
-    contents = entry.get("content") or []
-    content = max((fragment_text(part.get("value")) for part in contents), key=len, default="")
-    summary = fragment_text(entry.get("summary") or entry.get("description"))
-    link = _entry_link(entry)
-    title = clean_inline(entry.get("title"))
-    guid = (entry.get("id") or entry.get("guid") or "").strip()
-    if not guid:
-        guid = link or (
-            "sha1:" + hashlib.sha1((title + "\n" + (content or summary)).encode()).hexdigest()
-        )
-    return _Entry(guid[:2000], link, title, content, summary, _entry_time(entry))
-
-
-def _words(text: str) -> int:
-    return len(text.split())
-
-
-def _title_from_text(text: str) -> str:
-    first = text.strip().split("\n", 1)[0]
-    return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
 
 
 def _next_poll(feed: FeedView, now: datetime, failed: bool) -> datetime:
@@ -283,13 +239,13 @@ class FeedPoller:
         return FeedPollResult(feed.id, feed.url, "ok", new, skipped, title=title)
 
     def _ingest_entries(self, feed: FeedView, source: str, raw: Iterable[Any]) -> tuple[int, int]:
-        pending: list[tuple[_Entry, Future[Extracted] | None]] = []
+        pending: list[tuple[Entry, Future[Extracted] | None]] = []
         skipped = 0
         # At most PAGES_PER_FEED of this feed's pages in the shared pool at once: a feed whose
         # pages all hang cannot take every page worker from the other feeds.
         window = threading.BoundedSemaphore(self._pages_per_feed)
         for raw_entry in raw:
-            entry = _parse_entry(raw_entry)
+            entry = parse_entry(raw_entry)
             if self.store.seen_feed_entry(feed.id, entry.guid):
                 continue
             if entry.link:
@@ -297,7 +253,7 @@ class FeedPoller:
                 if existing is not None:
                     self.store.remember_feed_entry(feed.id, entry.guid, existing.id)
                     continue
-            carried = max(_words(entry.content), _words(entry.summary))
+            carried = max(words(entry.content), words(entry.summary))
             needs_page = entry.link is not None and carried < FULL_TEXT_WORDS
             page = None
             if needs_page:
@@ -305,7 +261,7 @@ class FeedPoller:
                 page = self._pages.submit(self._fetch_page, entry.link)
                 page.add_done_callback(lambda _done: window.release())
             pending.append((entry, page))
-        items: list[tuple[_Entry, TextItem]] = []
+        items: list[tuple[Entry, TextItem]] = []
         for entry, page in pending:
             item = self._entry_item(feed, source, entry, page)
             if item is None:
@@ -335,10 +291,10 @@ class FeedPoller:
         )
 
     def _entry_item(
-        self, feed: FeedView, source: str, entry: _Entry, page: Future[Extracted] | None
+        self, feed: FeedView, source: str, entry: Entry, page: Future[Extracted] | None
     ) -> TextItem | None:
         """The article an entry stands for (text from the feed or its page); None to skip."""
-        text = entry.content if _words(entry.content) >= _words(entry.summary) else entry.summary
+        text = entry.content if words(entry.content) >= words(entry.summary) else entry.summary
         title = entry.title
         published = entry.published_at
         language = ""
@@ -350,12 +306,12 @@ class FeedPoller:
                 published = published or extracted.published_at
             except IngestError as error:
                 logger.info("feed %s: entry %s: page not used: %s", feed.id, entry.link, error)
-        if _words(text) < MIN_ENTRY_WORDS:
+        if words(text) < MIN_ENTRY_WORDS:
             what = "no link and no text" if entry.link is None else "no usable text"
             logger.info("feed %s: entry %r skipped: %s", feed.id, entry.title or entry.guid, what)
             return None
         return TextItem(
-            title=title or _title_from_text(text),
+            title=title or title_from_text(text),
             body=text,
             url=entry.link,
             source=source[:200],
@@ -456,36 +412,6 @@ def poll_due_feeds(
     failed = sum(result.status == "error" for result in results)
     logger.info("polled %d feeds: %d new entries, %d failed", len(results), new, failed)
     return results
-
-
-@dataclass(frozen=True, slots=True)
-class OpmlFeed:
-    url: str
-    title: str
-    line: int = 0
-
-
-def parse_opml(content: bytes) -> list[OpmlFeed]:
-    """The feeds (outline elements with an xmlUrl) of an OPML document, at any depth."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
-    )
-    try:
-        root = etree.fromstring(content, parser=parser)
-    except etree.XMLSyntaxError as error:
-        raise IngestError(f"That OPML file is not valid XML ({error}).") from None
-    if root is None or etree.QName(root).localname.lower() != "opml":
-        raise IngestError("That file is not OPML (no <opml> root element).")
-    feeds: list[OpmlFeed] = []
-    seen: set[str] = set()
-    for outline in root.iter("{*}outline", "outline"):
-        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-        if not url or url in seen:
-            continue
-        seen.add(url)
-        title = clean_inline(outline.get("title") or outline.get("text"), 200)
-        feeds.append(OpmlFeed(url, title, outline.sourceline or 0))
-    return feeds
 
 
 class FeedPollingThread(threading.Thread):
