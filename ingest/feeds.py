@@ -186,7 +186,7 @@ class FeedPoller:
                 feed.id, feed.url, "error", error=f"internal error ({type(error).__name__})"
             )
         if result.status == "error":
-            if self._closing:
+            if self._closing or self.ingestor.closed:
                 # Cut short by the shutdown, not the feed's fault: polled again after restart.
                 return result
             logger.warning("feed %s (%s): %s", feed.id, feed.url, result.error)

@@ -175,6 +175,11 @@ class Ingestor:
             return self._fetcher
 
     @property
+    def closed(self) -> bool:
+        """True once ``close`` was called (the bot is shutting down)."""
+        return self._closed
+
+    @property
     def fetch_executor(self) -> ThreadPoolExecutor:
         """Threads of its own for jobs that fetch (/add <url>, /addfeed).
 
