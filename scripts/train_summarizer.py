@@ -303,8 +303,10 @@ def main(argv: list[str] | None = None) -> int:
                         default=ROOT / "summarizer" / "summarizers" / "weights.json")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--penalties", type=float, nargs="+", default=[1.0, 10.0, 100.0])
-    parser.add_argument("--rounds", type=int, nargs="+", default=[0, 4])
+    parser.add_argument("--penalties", type=float, nargs="+",
+                        default=[10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0])
+    parser.add_argument("--rounds", type=int, nargs="+", default=[0],
+                        help="coordinate-ascent rounds to try after the regression (0: none)")
     parser.add_argument("--languages", nargs="+", default=["en", "ru"])
     parser.add_argument("--with-bbc", action="store_true",
                         help="add BBC articles to the English training data (off: machine-made "

@@ -35,6 +35,7 @@ _QUOTE_START = ("\"", "“", "«", "„", "``", "'", "‘")
 _DEFAULT_LANGUAGE = "en"
 _QUOTE_MARK = re.compile(r"[\"“”«»„]|``")
 _DIGIT = re.compile(r"\d")
+_DENSE_CELLS = 400_000  # sentences x terms below which a dense matrix is the cheaper way
 
 
 @cache
@@ -143,10 +144,15 @@ def sentence_features(document: Any, stemmer: Any, stop_words: frozenset[str]) -
     to_title = numpy.bincount(rows, weights * title[ids_array], minlength=count) / (
         safe_norms * title_norm)
     # similarity to the next sentence: the terms a sentence shares with the one after it
-    keys = rows * size + ids_array
-    shared = numpy.isin(keys + size, keys, assume_unique=True)
-    adjacent = numpy.bincount(rows[shared], weights[shared] ** 2, minlength=count)[:-1] / (
-        safe_norms[:-1] * safe_norms[1:]) if count > 1 else numpy.zeros(0)
+    if count * size <= _DENSE_CELLS:
+        dense = numpy.zeros((count, size))
+        dense[rows, ids_array] = weights
+        adjacent = numpy.einsum("ij,ij->i", dense[:-1], dense[1:])
+    else:
+        keys = rows * size + ids_array
+        shared = numpy.isin(keys + size, keys, assume_unique=True)
+        adjacent = numpy.bincount(rows[shared], weights[shared] ** 2, minlength=count)[:-1]
+    adjacent = adjacent / (safe_norms[:-1] * safe_norms[1:]) if count > 1 else numpy.zeros(0)
     term_counts = numpy.bincount(rows, minlength=count).astype(float)
     paragraphs = [getattr(sentence, "paragraph", 0) for sentence in sentences]
 
