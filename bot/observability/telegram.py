@@ -245,4 +245,4 @@ def instrument(
     async def mark_alive(update: object, context: Any) -> None:
         health.update_received()
 
-    application.add_handler(TypeHandler(Update, mark_alive, block=False), group=HEALTH_GROUP)
+    application.add_handler(TypeHandler(Update, mark_alive), group=HEALTH_GROUP)
