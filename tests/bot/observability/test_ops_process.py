@@ -48,7 +48,11 @@ def test_healthz_and_metrics_of_a_polling_bot(
         ) or get_json(f"{base}/healthz")
         bot_api_server.post_message(PRIVATE, USER, "/start")
         bot_api_server.wait_for_messages(PRIVATE.id, 1, timeout=STARTUP)
-        metrics_status, body = get(f"{base}/metrics")
+        # The reply reaches the chat a moment before the handler returns and is counted.
+        metrics_status, body = wait_for(
+            lambda: (r := get(f"{base}/metrics"))[0] == 200 and b'command="start"' in r[1] and r,
+            STARTUP,
+        ) or get(f"{base}/metrics")
         missing = get(f"{base}/nothing-here")[0]
         code = bot.stop()
     assert status == 200, health
@@ -165,7 +169,10 @@ def test_healthz_and_metrics_share_the_webhook_port(
         bot_api_server.post_message(PRIVATE, USER, "/start")
         bot_api_server.wait_for_messages(PRIVATE.id, 1, timeout=STARTUP)
         status, health = get_json(f"{base}/healthz")
-        metrics = get(f"{base}/metrics")[1].decode()
+        metrics = (
+            wait_for(lambda: b'command="start"' in (r := get(f"{base}/metrics"))[1] and r, STARTUP)
+            or get(f"{base}/metrics")
+        )[1].decode()
         code = bot.stop()
     assert status == 200, health
     assert health["mode"] == "webhook" and "polling" not in health
