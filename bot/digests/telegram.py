@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
@@ -31,6 +30,7 @@ from bot.digests.delivery import (
     TransientSendError,
     utc_now,
 )
+from bot.telegram.ratelimit import BULK, chat_limiter_of, retry_after_seconds
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -59,15 +59,18 @@ def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-def _seconds(value: int | float | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 class TelegramSender:
-    """Sends core messages as Telegram HTML and translates PTB errors into typed ones."""
+    """Sends core messages as Telegram HTML and translates PTB errors into typed ones.
+
+    Digests are bulk sends: under ``ChatRateLimiter`` they yield to replies to users and pause
+    first when flood control looks global (bot/telegram/ratelimit.py).
+    """
 
     def __init__(self, bot: Any) -> None:
         self.bot = bot
+        self._limits: dict[str, Any] = (
+            {"rate_limit_args": BULK} if chat_limiter_of(bot) is not None else {}
+        )
 
     async def send(self, chat_id: int, message: Message) -> None:
         """Send the message (one Telegram message per rendered part)."""
@@ -79,9 +82,10 @@ class TelegramSender:
                     parse_mode=ParseMode.HTML,
                     link_preview_options=LinkPreviewOptions(is_disabled=not part.link_preview),
                     reply_markup=_markup(part.keyboard),
+                    **self._limits,
                 )
             except tg_error.RetryAfter as error:
-                raise RetryAfter(_seconds(error.retry_after)) from error
+                raise RetryAfter(retry_after_seconds(error)) from error
             except tg_error.Forbidden as error:
                 raise ChatBlocked(error.message) from error
             except tg_error.ChatMigrated as error:

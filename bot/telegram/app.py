@@ -1,8 +1,9 @@
 """Building and running the Telegram Application: polling by default, webhook on request.
 
-``build_application`` wires PTB v22 (HTML by default, link previews off, AIORateLimiter that
-retries after a 429's retry_after, the handlers, digests and feed polling jobs) around a core
-and a store; ``run_telegram`` is what ``newsbot run`` calls with a token.
+``build_application`` wires PTB v22 (HTML by default, link previews off, a rate limiter that
+holds only the chat a 429 was for and retries after its retry_after, the handlers, digests and
+feed polling jobs) around a core and a store; ``run_telegram`` is what ``newsbot run`` calls
+with a token.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import os
 import re
 import secrets
 import sys
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import Application, BaseRateLimiter, Defaults
 
 from bot import i18n
 from bot.config import Settings
@@ -28,6 +30,7 @@ from bot.observability.service import BOT_DATA_KEY as OBSERVABILITY_KEY
 from bot.observability.service import Observability
 from bot.telegram.handlers import BOT_DATA_KEY, COMMAND_NAME, Adapter, register_handlers
 from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_polling
+from bot.telegram.ratelimit import ChatRateLimiter
 from bot.telegram.redact import hide_secrets, scrub
 from bot.telegram.replies import ReplySender
 from bot.telegram.webhook import GuardedUpdater
@@ -104,7 +107,7 @@ def build_application(
     feeds: bool = True,
     feed_poll_seconds: float = FEED_POLL_SECONDS,
     concurrent_updates: int = CONCURRENT_UPDATES,
-    rate_limiter: AIORateLimiter | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
     poll_stale_after: float = 60.0,
     handle_signals: bool = False,
 ) -> Application:
@@ -164,7 +167,7 @@ def build_application(
         )
         .rate_limiter(
             observability.rate_limiter(
-                rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)
+                rate_limiter or ChatRateLimiter(max_retries=RATE_LIMIT_RETRIES)
             )
         )
         .get_updates_request(observability.get_updates_request(proxy=proxy or None))
