@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from bot.config import ConfigError, Settings, check_port, check_webhook_url, load_settings
+from bot.telegram.redact import hide_url_credentials, scrub
 from storage import StorageError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -240,22 +241,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except ConfigError as error:
-        print(f"newsbot: configuration error: {error}", file=sys.stderr)
+        print(f"newsbot: configuration error: {scrub(str(error))}", file=sys.stderr)
         return 1
     from bot.observability.logs import configure_logging
 
     configure_logging("DEBUG" if args.verbose else settings.log_level, settings.log_format)
+    hide_url_credentials(settings.telegram_api_url, settings.database_url)
     for warning in settings.warnings:
         logging.getLogger("newsbot").warning(warning)
     try:
         return args.handler(args, settings)
     except ConfigError as error:  # a bad command-line flag (e.g. run --webhook)
-        print(f"newsbot: configuration error: {error}", file=sys.stderr)
+        print(f"newsbot: configuration error: {scrub(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except StorageError as error:
-        print(f"newsbot: {error}", file=sys.stderr)
+        print(f"newsbot: {scrub(str(error))}", file=sys.stderr)
         return 1
 
 

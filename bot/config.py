@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 from urllib.request import proxy_bypass_environment
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.telegram.redact import mask_credentials
 
 if TYPE_CHECKING:
     from ingest.fetch import FetchOptions
@@ -77,8 +79,8 @@ class Settings:
 
     def __repr__(self) -> str:
         shown = "set" if self.telegram_token else "unset"
-        db = _without_password(self.database_url)
-        return f"Settings(token={shown}, api={self.telegram_api_url}, db={db})"
+        api, db = mask_credentials(self.telegram_api_url), mask_credentials(self.database_url)
+        return f"Settings(token={shown}, api={api}, db={db})"
 
     def fetch_options(self) -> FetchOptions:
         """How pages and feeds are fetched: limits, User-Agent and proxy from these settings."""
@@ -106,14 +108,6 @@ class Settings:
         return self.proxy_url
 
 
-def _without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.password:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
 def _check_timezone(name: str, variable: str) -> str:
     try:
         ZoneInfo(name)
@@ -128,7 +122,8 @@ def _check_api_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ConfigError(
-            f"TELEGRAM_API_URL={value!r} is not an http(s) URL (default {DEFAULT_API_URL})"
+            f"TELEGRAM_API_URL={mask_credentials(value)!r} is not an http(s) URL "
+            f"(default {DEFAULT_API_URL})"
         )
     return value.rstrip("/")
 
@@ -136,7 +131,7 @@ def _check_api_url(value: str) -> str:
 def _check_database_url(value: str) -> str:
     if not re.match(r"^(sqlite|postgresql|postgres)(\+\w+)?://", value):
         raise ConfigError(
-            f"DATABASE_URL={value!r} is not a SQLite or PostgreSQL URL "
+            f"DATABASE_URL={mask_credentials(value)!r} is not a SQLite or PostgreSQL URL "
             "(e.g. sqlite:///data/newsbot.db or postgresql://user@host/db)"
         )
     return value
@@ -167,7 +162,7 @@ def check_webhook_url(value: str, variable: str = "NEWSBOT_WEBHOOK_URL") -> tupl
         parts = parts._replace(netloc="")
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ConfigError(
-            f"{variable}={value!r} is not an absolute http(s) URL "
+            f"{variable}={mask_credentials(value)!r} is not an absolute http(s) URL "
             "(e.g. https://bot.example.org/telegram)"
         )
     if parts.scheme == "http":
@@ -186,13 +181,6 @@ def check_port(value: str, variable: str) -> int:
     return int(text)
 
 
-def _redact_userinfo(url: str) -> str:
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
-
-
 def _read_proxy(environ: Mapping[str, str]) -> str | None:
     for variable in PROXY_VARIABLES:
         value = environ.get(variable, "").strip()
@@ -200,7 +188,7 @@ def _read_proxy(environ: Mapping[str, str]) -> str | None:
             continue
         parts = urlsplit(value)
         if parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname:
-            shown = _redact_userinfo(value)  # a proxy password never reaches the message
+            shown = mask_credentials(value)  # a proxy password never reaches the message
             raise ConfigError(
                 f"{variable}={shown!r} is not a proxy URL this bot can use: the scheme must be "
                 "http://, https://, socks5:// or socks5h:// followed by a host"

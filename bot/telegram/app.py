@@ -31,7 +31,7 @@ from bot.observability.service import Observability
 from bot.telegram.handlers import BOT_DATA_KEY, COMMAND_NAME, Adapter, register_handlers
 from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_polling
 from bot.telegram.ratelimit import ChatRateLimiter
-from bot.telegram.redact import hide_secrets, scrub
+from bot.telegram.redact import hide_secrets, hide_url_credentials, scrub
 from bot.telegram.replies import ReplySender
 from bot.telegram.webhook import GuardedUpdater
 from ingest.defaults import ensure_default_topics
@@ -243,6 +243,7 @@ def run_telegram(
 ) -> int:
     """Run the bot until interrupted: long polling, or a webhook at ``webhook_url``."""
     hide_secrets(settings.telegram_token)
+    hide_url_credentials(settings.telegram_api_url, settings.database_url)
     try:
         secret = webhook_secret() if webhook_url else None
     except ValueError as error:
