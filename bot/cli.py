@@ -246,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.observability.logs import configure_logging
 
     configure_logging("DEBUG" if args.verbose else settings.log_level, settings.log_format)
-    hide_url_credentials(settings.telegram_api_url, settings.database_url)
+    hide_url_credentials(settings.telegram_api_url, settings.database_url, settings.proxy_url)
     for warning in settings.warnings:
         logging.getLogger("newsbot").warning(warning)
     try:

@@ -243,7 +243,7 @@ def run_telegram(
 ) -> int:
     """Run the bot until interrupted: long polling, or a webhook at ``webhook_url``."""
     hide_secrets(settings.telegram_token)
-    hide_url_credentials(settings.telegram_api_url, settings.database_url)
+    hide_url_credentials(settings.telegram_api_url, settings.database_url, settings.proxy_url)
     try:
         secret = webhook_secret() if webhook_url else None
     except ValueError as error:

@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 MASK = "[REDACTED]"
 URL_CREDENTIALS_MASK = "***"
 PROXY_VARIABLES = (
+    "NEWSBOT_PROXY",
     "HTTP_PROXY",
     "HTTPS_PROXY",
     "ALL_PROXY",

@@ -125,3 +125,17 @@ def test_start_up_errors_never_print_url_credentials(
     err = capsys.readouterr().err
     assert code in (1, 2) and variable in err
     assert PASSWORD not in err
+
+
+def test_an_unreachable_proxy_does_not_print_its_credentials(
+    telegram_settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    proxy = f"http://proxyuser:{PASSWORD}@127.0.0.1:{free_port()}"
+    settings = dataclasses.replace(telegram_settings, proxy_url=proxy)
+    with caplog.at_level(logging.DEBUG):
+        assert run_telegram(settings) == 1
+    err = capsys.readouterr().err
+    assert "cannot reach the Telegram Bot API" in err
+    assert PASSWORD not in err and PASSWORD not in caplog.text
