@@ -2,10 +2,12 @@
 
 A thin front end over ``bot.core``: each line becomes a Request from the local admin, replies
 are rendered as plain text, and buttons become numbered actions (type the number to press
-one). Multi-line input: an ``/add`` title line continues on the following lines until an empty
-line, and any message can be wrapped in triple quotes (a line with ``\"\"\"`` opens the block,
-the next line ending in ``\"\"\"`` closes it). Digests due for the console chat are printed
-between prompts.
+one). Multi-line input: ``/add <title>`` continues on the following lines until an empty line
+or a line that is a command (which then runs: a command is never taken as article text);
+``/add`` with a link, or with something link-like that is not a title, is one line. Any
+message can be wrapped in triple quotes (a line with ``\"\"\"`` opens the block, the next line
+ending in ``\"\"\"`` closes it). Input is made valid Unicode first (an undecodable byte or a
+lone surrogate becomes U+FFFD). Digests due for the console chat are printed between prompts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import sys
 import threading
 from collections.abc import Sequence
@@ -25,6 +28,7 @@ from bot.core.app import Core
 from bot.core.commandline import split_command
 from bot.core.format import is_url
 from bot.core.render import render_plain_all
+from bot.core.textclean import valid_text
 from bot.core.types import Button, Chat, Message, Reply, Request
 
 if TYPE_CHECKING:
@@ -40,6 +44,12 @@ QUOTES = '"""'
 CONTINUE_PROMPT = "... "  # on a terminal, while an /add or a """ block takes more lines
 SAMPLE_ARTICLES = Path(__file__).parent / "sample_data" / "articles.jsonl"
 QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
+# What the console's /add takes as a link attempt, never as a title: one token with a scheme
+# (ftp:x, http://x) or a host name with an optional path (example.org/news). The core answers
+# it in one line (fetched, or refused with the reason).
+_LINK_LIKE = re.compile(
+    r"^(?:[A-Za-z][A-Za-z0-9+.-]*:\S+|\S*://\S*|(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?)$"
+)
 WELCOME = (
     "newsbot console chat: you are the local admin.\n"
     "Type /help for the commands, a number to press a button, /quit or Ctrl-D to leave.\n"
@@ -54,6 +64,25 @@ def parse_command(line: str) -> tuple[str, str]:
     return command, args
 
 
+def add_takes_more_lines(args: str) -> bool:
+    """True when ``/add <args>`` is a title whose text follows (not empty, not link-like)."""
+    args = args.strip()
+    return bool(args) and not is_url(args) and not _LINK_LIKE.match(args)
+
+
+def _is_command_line(line: str) -> bool:
+    """A line that is one of the bot's commands (or a quit word): never an article's text."""
+    stripped = line.strip()
+    if stripped.lower() in QUIT_WORDS:
+        return True
+    command, _ = parse_command(stripped)
+    return bool(command) and command in _command_names()
+
+
+def _command_names() -> frozenset[str]:
+    return frozenset(info.name for info in Core.commands())
+
+
 class ConsoleChat:
     """One terminal conversation with the core; ``deliver`` prints pushed messages."""
 
@@ -66,6 +95,7 @@ class ConsoleChat:
         self.chat = Chat(CONSOLE_CHAT_ID, "console", "console", CONSOLE_USER)
         self.echo = not _is_tty(stdin)
         self._lines: asyncio.Queue[str] = asyncio.Queue()
+        self._pending: str | None = None  # a command line that ended an /add's text
 
     def write(self, text: str) -> None:
         """Print a block of text (safe from the digest thread)."""
@@ -97,6 +127,7 @@ class ConsoleChat:
 
     def request(self, text: str) -> Request:
         """The Request for a line typed by the local admin."""
+        text = valid_text(text)
         command, args = parse_command(text)
         return Request(
             chat=self.chat,
@@ -112,6 +143,12 @@ class ConsoleChat:
     def _start_reader(self) -> None:
         """Read standard input in a daemon thread, so Ctrl-C never waits for a pending read."""
         loop = asyncio.get_running_loop()
+        reconfigure = getattr(self.stdin, "reconfigure", None)
+        if reconfigure is not None:  # an undecodable byte must not end the reader thread
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                log.debug("standard input keeps its error handler")
 
         def pump() -> None:
             while True:
@@ -130,22 +167,25 @@ class ConsoleChat:
             self.stdout.write(prompt)
             self.stdout.flush()
         line = await self._lines.get()
-        return None if line == "" else line.rstrip("\r\n")
+        return None if line == "" else valid_text(line.rstrip("\r\n"))
 
     async def read_message(self) -> str | None:
         """The next message: one line, an /add with its text, or a triple-quoted block."""
-        if not self.echo:
-            self.stdout.write("> ")
-            self.stdout.flush()
-        first = await self._readline()
-        if first is None:
-            return None
+        if self._pending is not None:
+            first, self._pending = self._pending, None
+        else:
+            if not self.echo:
+                self.stdout.write("> ")
+                self.stdout.flush()
+            first = await self._readline()
+            if first is None:
+                return None
         if self.echo and first.strip():
             self.write(f"> {first}")
         if QUOTES in first:
             return await self._read_block(first)
         command, args = parse_command(first.strip())
-        if command == "add" and not is_url(args):
+        if command == "add" and add_takes_more_lines(args):
             return await self._read_until_empty(first)
         return first
 
@@ -162,8 +202,12 @@ class ConsoleChat:
         return "\n".join(lines).strip()
 
     async def _read_until_empty(self, first: str) -> str:
+        """The /add line and its text, up to an empty line; a command line ends it and runs."""
         lines = [first]
         while (line := await self._readline(CONTINUE_PROMPT)) is not None and line.strip():
+            if _is_command_line(line):
+                self._pending = line
+                break
             lines.append(line)
         return "\n".join(lines)
 
@@ -184,7 +228,7 @@ class ConsoleChat:
         self._start_reader()
         self.write(WELCOME)
         while (message := await self.read_message()) is not None:
-            text = message.strip()
+            text = valid_text(message.strip())
             if not text:
                 continue
             if text.lower() in QUIT_WORDS:

@@ -131,7 +131,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     adapter = adapter_of(context)
     request = callback_request(query, chat, admin_ids=adapter.settings.admin_ids)
-    reply = await adapter.core.handle_callback(request, query.data or "")
+    reply = await adapter.core.handle_callback(request, request.text)  # data, made valid
     try:
         await query.answer((reply.toast or "")[:200] or None)
     except BadRequest as error:  # pressed long ago: too late to answer, still worth acting on

@@ -1,4 +1,9 @@
-"""Turning PTB updates into the core's Requests (no I/O here: pure conversion)."""
+"""Turning PTB updates into the core's Requests (no I/O here: pure conversion).
+
+Every text taken from an update (message, reply, names, titles, button data) goes through
+``valid_text``: JSON can carry a lone surrogate that no UTF-8 encoder accepts, and it must
+become U+FFFD here, at the boundary, not an error deep in storage or in the reply.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from telegram import CallbackQuery, Message, User
 from telegram import Chat as TgChat
 
 from bot.core.commandline import split_command
+from bot.core.textclean import valid_text
 from bot.core.types import Chat, ChatType, Request
 
 _CHAT_TYPES: frozenset[str] = frozenset({"private", "group", "supergroup", "channel"})
@@ -17,20 +23,20 @@ def core_chat(chat: TgChat) -> Chat:
     """The core's Chat for a Telegram chat."""
     kind: ChatType = chat.type if chat.type in _CHAT_TYPES else "private"  # type: ignore[assignment]
     title = chat.title or chat.full_name or ""
-    return Chat(chat.id, kind, title, chat.username or "")
+    return Chat(chat.id, kind, valid_text(title), valid_text(chat.username or ""))
 
 
 def _user_name(user: User | None) -> str:
     if user is None:
         return ""
-    return user.username or user.full_name or str(user.id)
+    return valid_text(user.username or user.full_name or str(user.id))
 
 
 def _replied_text(message: Message) -> str | None:
     replied = message.reply_to_message
     if replied is None:
         return None
-    return replied.text or replied.caption or None
+    return valid_text(replied.text or replied.caption or "") or None
 
 
 def message_request(
@@ -42,7 +48,7 @@ def message_request(
     edited: bool = False,
 ) -> Request | None:
     """The Request for a text message; None when it is a command for another bot."""
-    text = message.text or ""
+    text = valid_text(message.text or "")
     command, args, addressed, for_us = split_command(text, bot_username)
     if not for_us:
         return None
@@ -57,7 +63,7 @@ def message_request(
         is_admin=user is not None and user.id in admin_ids,
         message_id=message.message_id,
         edited=edited,
-        language=(user.language_code or "") if user else "",
+        language=valid_text(user.language_code or "") if user else "",
         addressed=addressed,
     )
 
@@ -70,9 +76,9 @@ def callback_request(query: CallbackQuery, chat: TgChat, *, admin_ids: Collectio
         chat=core_chat(chat),
         user_id=user.id,
         user_name=_user_name(user),
-        text=query.data or "",
+        text=valid_text(query.data or ""),
         is_admin=user.id in admin_ids,
         message_id=message_id,
-        language=user.language_code or "",
+        language=valid_text(user.language_code or ""),
         addressed=True,
     )

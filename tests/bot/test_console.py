@@ -163,3 +163,55 @@ def test_ctrl_c_ends_the_chat_promptly(tmp_path: Path) -> None:
         process.kill()
     assert process.returncode in {0, 130}
     assert "Traceback" not in err
+
+
+# --- /add never swallows commands (issue 11, case 12) ---
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    ["example.org/news/1", "www.example.org/a", "ftp://example.org/file", "mailto:a@b.org"],
+)
+def test_add_with_a_link_like_argument_is_one_line(settings: Settings, attempt: str) -> None:
+    _, out = chat(settings, f"/add {attempt}\n/topics\n/latest 1\n", demo=False)
+    assert "Added #" not in out  # the commands were not taken as an article's text
+    assert "Usage: /add <url>" in out.split("> /topics", 1)[0]  # one answer to the /add ...
+    assert "> /topics\nTopics\n• China–Russia relations" in out  # ... then both commands ran
+    assert "> /latest 1\nNo articles yet." in out
+
+
+def test_a_command_ends_an_adds_text_and_runs(settings: Settings) -> None:
+    script = f"/add Storm closes the port\n{BODY}\n/latest 1\n/help\n"
+    _, out = chat(settings, script, demo=False)
+    assert "Added #1: Storm closes the port" in out
+    assert "#1 Storm closes the port" in out  # /latest ran after the /add
+    assert "/addtopic" in out  # and /help too
+    assert "> /latest 1\nLatest" in out
+
+
+def test_add_with_a_title_and_no_text_does_not_swallow_the_next_command(
+    settings: Settings,
+) -> None:
+    _, out = chat(settings, "/add Storm closes the port\n/topics\n", demo=False)
+    assert "The article has no text" in out
+    assert "Added #" not in out
+    assert "> /topics" in out and "China–Russia relations" in out
+
+
+# --- Lone surrogates and undecodable bytes (issue 11, case 10) ---
+
+
+def test_a_lone_surrogate_gets_a_real_answer(settings: Settings) -> None:
+    _, out = chat(settings, "/search naval\ud83d exercise\n/latest 1\n")
+    assert "Sorry, something went wrong" not in out
+    assert "Search: naval\ufffd exercise" in out
+    assert "Latest" in out
+
+
+def test_an_undecodable_byte_on_standard_input_gets_a_real_answer(settings: Settings) -> None:
+    raw = io.TextIOWrapper(io.BytesIO(b"/search naval\xff exercise\n/topics\n"), "utf-8")
+    stdout = io.StringIO()
+    assert run_console(settings, True, stdin=raw, stdout=stdout) == 0
+    out = stdout.getvalue()
+    assert "Search: naval\ufffd exercise" in out
+    assert "China–Russia relations" in out and "Traceback" not in out

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.app import APOLOGY
 from storage.store import Store
 from tests.support.chat_driver import ChatDriver
-from tests.support.fake_telegram import BotMessage, FakeChat
+from tests.support.fake_telegram import BotMessage, FakeChat, FakeUser
 from tests.support.fixtures import ADMIN, GROUP, USER
 
 PRIVATE = FakeChat.private(USER)
@@ -211,3 +212,49 @@ async def test_a_reply_longer_than_4096_characters_is_split(
     assert parts[-1].callback_data and not any(part.buttons for part in parts[:-1])
     joined = "\n".join(part.text for part in parts)
     assert all(f"Long headline number {n} " in joined for n in range(20))
+
+
+# --- Lone surrogates (issue 11, case 10): JSON can carry them, Python keeps them, UTF-8 can't ---
+
+LONE = "\ud83d"  # the first half of an emoji, alone
+
+
+async def test_a_lone_surrogate_in_a_users_name_gets_a_real_answer(
+    telegram_bot: ChatDriver,
+) -> None:
+    odd = FakeUser(6006, f"Zoë{LONE}", username=None)
+    chat = FakeChat.private(odd)
+    for text in ("/start", "/subscribe energy 08:00", "/settings"):
+        answers = await telegram_bot.send(chat, odd, text)
+        assert answers, text
+        assert all(APOLOGY not in answer.text for answer in answers), answers[0].text
+        assert_clean(answers)
+
+
+async def test_a_lone_surrogate_in_a_search_or_a_summary_gets_a_real_answer(
+    telegram_bot: ChatDriver,
+) -> None:
+    found = await telegram_bot.send(PRIVATE, USER, f"/search energy{LONE}")
+    assert found and APOLOGY not in found[0].text
+    assert "energy\ufffd" in found[0].text  # shown as the replacement character
+    pasted = (
+        f"/summary Ministers met in Geneva{LONE} to discuss water rights. The talks lasted "
+        "two days. Delegates agreed to meet again next spring."
+    )
+    summary = await telegram_bot.send(PRIVATE, USER, pasted)
+    assert summary and APOLOGY not in summary[0].text and "Geneva" in summary[0].text
+    added = await telegram_bot.send(
+        ADMIN_CHAT,
+        ADMIN,
+        f"/add Odd{LONE} title\nThe text of the story is here. It has a few "
+        "sentences. Enough for a summary.",
+    )
+    assert added and APOLOGY not in added[0].text
+    assert_clean([*found, *summary, *added])
+
+
+async def test_a_lone_surrogate_in_button_data_gets_no_apology(telegram_bot: ChatDriver) -> None:
+    listing = await telegram_bot.ask(PRIVATE, USER, "/latest 2")
+    answer, _, new = await telegram_bot.press(PRIVATE, USER, listing, data=f"s:1{LONE}")
+    assert APOLOGY[:200] != (answer.text or "")
+    assert all(APOLOGY not in message.text for message in new)
