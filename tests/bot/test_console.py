@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -215,3 +216,61 @@ def test_an_undecodable_byte_on_standard_input_gets_a_real_answer(settings: Sett
     out = stdout.getvalue()
     assert "Search: naval\ufffd exercise" in out
     assert "China–Russia relations" in out and "Traceback" not in out
+
+
+# --- The README's examples work as written on a fresh database (issue 11, case 13) ---
+
+README = ROOT / "README.md"
+FAILURES = ("There is no topic", "I can't read", "Sorry, something went wrong", "I don't know /")
+# The one line of the session that depends on today's date.
+NEXT_DIGEST = re.compile(r"Next digest: \w{3} \d{2} \w{3} (\d{2}:\d{2})")
+
+
+def _readme_session() -> list[tuple[str, str]]:
+    """(typed line, expected answer) for each '> ' line of the README's console session."""
+    text = README.read_text(encoding="utf-8")
+    block = text.split("## A short session (console)", 1)[1].split("```text\n", 1)[1]
+    block = block.split("\n```", 1)[0]
+    pairs: list[tuple[str, str]] = []
+    for chunk in ("\n" + block).split("\n> ")[1:]:
+        typed, _, answer = chunk.partition("\n")
+        pairs.append((typed, answer.strip("\n")))
+    return pairs
+
+
+def _readme_command_examples() -> list[str]:
+    """Every concrete command of the README's Commands section (no <placeholder>, no [option])."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    spans = (" ".join(span.split()) for span in re.findall(r"`([^`]+)`", section))
+    return [span for span in spans if span.startswith("/") and not set(span) & set("<[")]
+
+
+def test_the_readme_console_session_is_what_a_fresh_console_prints(settings: Settings) -> None:
+    session = _readme_session()
+    assert len(session) >= 5 and session[-1][0] == "/quit"
+    _, out = chat(settings, "".join(f"{typed}\n" for typed, _ in session))
+    printed = out.split("\n> ")[1:]
+    assert len(printed) == len(session), out
+    for (typed, expected), got in zip(session, printed, strict=True):
+        got_typed, _, got_answer = got.partition("\n")
+        assert got_typed == typed
+        got_answer = NEXT_DIGEST.sub(r"Next digest: (date) \1", got_answer.strip("\n"))
+        expected = NEXT_DIGEST.sub(r"Next digest: (date) \1", expected)
+        assert got_answer == expected, f"README answer to {typed!r} differs"
+
+
+def test_every_command_example_of_the_readme_works_as_written(settings: Settings) -> None:
+    examples = _readme_command_examples()
+    assert "/subscribe world-economy 09:00 monday" in examples
+    _, out = chat(settings, "".join(f"{example}\n" for example in examples))
+    answers = out.split("\n> ")[1:]
+    assert len(answers) == len(examples), out
+    for example, answer in zip(examples, answers, strict=True):
+        assert answer.startswith(example)
+        reply = answer[len(example) :]
+        assert reply.strip(), example
+        for failure in FAILURES:
+            assert failure not in reply, f"{example!r} answered: {reply.strip()[:300]}"
+    assert "Subscribed to World economy: every Monday at 09:00 (UTC)." in out
+    assert "Updated your digest of World economy: daily at" in out
