@@ -38,6 +38,7 @@ from telegram.warnings import PTBDeprecationWarning
 log = logging.getLogger(__name__)
 
 ChatKey = int | str
+NAP_SECONDS = 0.25
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 
 
@@ -109,7 +110,6 @@ class ChatRateLimiter(BaseRateLimiter[SendKind]):
         self._replies_waiting = 0
         self._replies_idle = asyncio.Event()
         self._replies_idle.set()
-        self._wake = asyncio.Event()
         self._bulk_gate = asyncio.Lock()
 
     async def initialize(self) -> None:
@@ -123,8 +123,6 @@ class ChatRateLimiter(BaseRateLimiter[SendKind]):
         """Forget every hold now (shutdown; tests that do not want to sit out a retry_after)."""
         self._chat_holds.clear()
         self._bulk_hold = 0.0
-        self._wake.set()
-        self._wake = asyncio.Event()
 
     def held_until(self, chat: ChatKey) -> float:
         """The loop time until which ``chat`` is held by a 429 (0 when it is not)."""
@@ -136,10 +134,11 @@ class ChatRateLimiter(BaseRateLimiter[SendKind]):
         return self._bulk_hold
 
     async def _sleep_until(self, deadline: Callable[[], float]) -> None:
+        # Short naps re-reading the deadline: a hold that is extended, or released, is seen
+        # within a nap, with no event to hand from the releasing task to the sleeping ones.
         loop = asyncio.get_running_loop()
         while (remaining := deadline() - loop.time()) > 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), remaining)
+            await asyncio.sleep(min(remaining, NAP_SECONDS))
 
     def _group_limiter(self, chat: ChatKey) -> AsyncLimiter:
         if len(self._groups) > 512:  # forget idle groups, as AIORateLimiter does

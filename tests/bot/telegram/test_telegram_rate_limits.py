@@ -55,7 +55,9 @@ async def test_another_users_help_is_answered_while_one_chat_waits_40_s(
         assert server.texts(ANN.id) == []  # Ann's chat is still held, not given up
 
         # Ann's answer is retried, not lost (released early: the test need not sit out 40 s).
-        _limiter(application).release()
+        limiter = _limiter(application)
+        assert await server.async_wait_until(lambda: limiter.held_until(ANN.id) > 0)
+        limiter.release()
         (late,) = await server.async_wait_for_messages(ANN_CHAT.id, 1)
         assert "/latest" in late.text
     server.assert_no_bad_requests()
@@ -84,9 +86,11 @@ async def test_a_digest_under_a_flood_wait_does_not_hold_other_chats_digests(
         waited = time.monotonic() - started
         assert waited < 2.0, f"Ben's digest waited {waited:.1f} s behind Ann's flood wait"
         assert "Flood news" in server.texts(BEN.id)[0]
+        limiter = _limiter(application)
+        assert await server.async_wait_until(lambda: limiter.held_until(ANN.id) > 0)
         assert server.texts(ANN.id) == []
 
-        _limiter(application).release()
+        limiter.release()
         report = await asyncio.wait_for(run, 10)
         assert report.sent == 2 and report.failed == 0
         assert any("Flood news" in text for text in server.texts(ANN.id))
