@@ -223,7 +223,7 @@ def test_an_undecodable_byte_on_standard_input_gets_a_real_answer(settings: Sett
 README = ROOT / "README.md"
 FAILURES = ("There is no topic", "I can't read", "Sorry, something went wrong", "I don't know /")
 # The one line of the session that depends on today's date.
-NEXT_DIGEST = re.compile(r"Next digest: \w{3} \d{2} \w{3} (\d{2}:\d{2})")
+NEXT_DIGEST = re.compile(r"Next digest: \w{2,3}\.? \d{1,2} \w{3,4}\.? (\d{2}:\d{2})")
 
 
 def _readme_session() -> list[tuple[str, str]]:
