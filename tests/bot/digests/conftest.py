@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -127,13 +128,21 @@ def subscribe_due(
     chat_type: str = "private",
     timezone: str = "UTC",
     notify_empty: bool = False,
+    local_time: str | None = None,
 ) -> list[SubscriptionView]:
+    """Subscriptions due at ``due``; their daily time is the due instant's own local time.
+
+    (A fixed "08:00" made the next due time fall in the same daily period as a due instant
+    before 08:00, so tests run between midnight and 08:00 UTC never saw a second digest.)
+    """
+    if local_time is None:
+        local_time = f"{due.astimezone(ZoneInfo(timezone)):%H:%M}"
     subs = []
     for chat_id in chat_ids:
         store.upsert_chat(chat_id, type=chat_type, default_timezone=timezone)
         if notify_empty:
             store.update_chat_settings(chat_id, notify_empty=True)
-        sub, _ = store.subscribe(chat_id, topic.id, local_time="08:00", next_due_at=due)
+        sub, _ = store.subscribe(chat_id, topic.id, local_time=local_time, next_due_at=due)
         subs.append(sub)
     return subs
 
