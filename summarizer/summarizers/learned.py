@@ -16,10 +16,10 @@ from importlib import resources
 from typing import Any
 
 import numpy
-from sumy.summarizers._summarizer import AbstractSummarizer
 
 from summarizer.selection import opens_with_connective, quote_states
 from summarizer.summarizers.newsrank import _term_cache
+from summarizer.summarizers.rating import RatingSummarizer
 
 FEATURES: tuple[str, ...] = (
     "is_first", "is_second", "is_third", "inverse_position", "log_position", "relative_position",
@@ -57,31 +57,12 @@ def weights_for(language: str) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndar
     return table.get(language) or table[_DEFAULT_LANGUAGE]
 
 
-class LearnedSummarizer(AbstractSummarizer):
+class LearnedSummarizer(RatingSummarizer):
     """Rates sentences with a per-language linear model over sentence features."""
 
     language = _DEFAULT_LANGUAGE
     # (means, scales, coefficients) to use instead of the shipped ones (the training script)
     weights: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray] | None = None
-    _stop_words: frozenset[str] = frozenset()
-
-    @property
-    def stop_words(self) -> frozenset[str]:
-        """Words left out of the term vectors."""
-        return self._stop_words
-
-    @stop_words.setter
-    def stop_words(self, words: Any) -> None:
-        if not isinstance(words, frozenset):
-            words = frozenset(word.lower() for word in words)
-        self._stop_words = words
-
-    def __call__(self, document: Any, sentences_count: Any) -> tuple[Any, ...]:
-        """Return the best sentences in document order."""
-        sentences = document.sentences
-        if not sentences:
-            return ()
-        return self._get_best_sentences(sentences, sentences_count, self.rate(document))
 
     def rate(self, document: Any) -> dict[Any, float]:
         """Rating of every sentence of the document."""

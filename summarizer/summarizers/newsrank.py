@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy
-from sumy.summarizers._summarizer import AbstractSummarizer
+
+from summarizer.summarizers.rating import RatingSummarizer
 
 
-class NewsRankSummarizer(AbstractSummarizer):
+class NewsRankSummarizer(RatingSummarizer):
     """Score = position prior + centroid centrality + headline similarity, damped if short."""
 
     position_weight = 1.0
@@ -24,25 +25,6 @@ class NewsRankSummarizer(AbstractSummarizer):
     title_weight = 0.6
     short_words = 8
     question_penalty = 0.5
-    _stop_words: frozenset[str] = frozenset()
-
-    @property
-    def stop_words(self) -> frozenset[str]:
-        """Words left out of the term vectors."""
-        return self._stop_words
-
-    @stop_words.setter
-    def stop_words(self, words: Any) -> None:
-        if not isinstance(words, frozenset):
-            words = frozenset(word.lower() for word in words)
-        self._stop_words = words
-
-    def __call__(self, document: Any, sentences_count: Any) -> tuple[Any, ...]:
-        """Return the best sentences in document order."""
-        sentences = document.sentences
-        if not sentences:
-            return ()
-        return self._get_best_sentences(sentences, sentences_count, self.rate(document))
 
     def rate(self, document: Any) -> dict[Any, float]:
         """Rating of every sentence of the document."""
