@@ -50,6 +50,11 @@ URL_MAX = 2048
 CLOSE_SECONDS = 2.0
 T = TypeVar("T")
 
+# What a user whose fetch was cut short by a restart is told.
+STOPPED_BY_SHUTDOWN = (
+    "The bot is shutting down, so the fetch was stopped. Please send it again in a minute."
+)
+
 
 @dataclass(frozen=True, slots=True)
 class FetchLimits:
@@ -263,7 +268,7 @@ class Fetcher:
             future.cancel()
             raise IngestError(_too_long(url, self.limits)) from None
         except concurrent.futures.CancelledError:
-            raise IngestError("The fetch was cancelled (the bot is shutting down).") from None
+            raise IngestError(STOPPED_BY_SHUTDOWN) from None
 
     async def fetch_async(
         self,
@@ -281,7 +286,7 @@ class Fetcher:
             if task is None or task.cancelling():
                 raise  # our caller was cancelled: so be it
             # close() cancelled the request under us.
-            raise IngestError("The fetch was cancelled (the bot is shutting down).") from None
+            raise IngestError(STOPPED_BY_SHUTDOWN) from None
 
     def _submit(
         self, url: str, accept: frozenset[str], headers: Mapping[str, str] | None

@@ -92,9 +92,10 @@ def test_sigterm_with_a_hung_fetch_and_a_digest_in_flight_exits_within_8_s(
     assert took < BOUND, logs[-3000:]
     assert code == 0, logs[-3000:]
     assert "Traceback" not in logs
-    assert bot_api_server.texts(ADMIN.id) == [
-        "I am restarting and could not finish that. Please send it again in a minute."
-    ]
+    # One answer, whichever layer stops the hung /add first: the fetcher (its fetches are
+    # cancelled at once) or the handler guard (running work is cut at the bound).
+    [answer] = bot_api_server.texts(ADMIN.id)
+    assert "again in a minute" in answer
     [delivery] = store.deliveries_for(sub.id)
     assert delivery.status == "claimed"
     assert delivery.parts_sent == len(bot_api_server.texts(READER.id)) == 0
