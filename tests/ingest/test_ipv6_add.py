@@ -12,7 +12,7 @@ from bot.core.types import Chat, Request
 from storage.store import Store
 from tests.ingest.pages import article_page
 from tests.ingest.site import Site
-from tests.ingest.test_fetch_hostile import _has_ipv6_loopback
+from tests.ingest.test_fetch_hostile import NEEDS_IPV6
 
 ADMIN = 7
 
@@ -56,7 +56,7 @@ async def test_a_private_ipv6_literal_is_refused_clearly(
     assert "private or local address" in answer and address in answer
 
 
-@pytest.mark.skipif(not _has_ipv6_loopback(), reason="no IPv6 loopback on this machine")
+@NEEDS_IPV6
 async def test_an_ipv6_literal_url_is_added_and_stored_with_its_brackets(
     store: Store, sqlite_url: str, tmp_path: Path
 ) -> None:
