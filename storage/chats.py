@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.base import StoreBase
@@ -59,6 +60,22 @@ class ChatMethods(StoreBase):
         default_timezone: str = "UTC",
     ) -> ChatView:
         """Create the chat on first contact; refresh title/username later; keeps settings."""
+        try:
+            return self._upsert_chat(chat_id, type, title, username, language, default_timezone)
+        except IntegrityError:
+            # Two first messages of one chat raced (two workers, or an update and a digest):
+            # the other insert won, so the retry finds the row and only refreshes it.
+            return self._upsert_chat(chat_id, type, title, username, language, default_timezone)
+
+    def _upsert_chat(
+        self,
+        chat_id: int,
+        type: str,
+        title: str,
+        username: str,
+        language: str,
+        default_timezone: str,
+    ) -> ChatView:
         with self._write() as session:
             row = session.get(Chat, chat_id)
             if row is None:

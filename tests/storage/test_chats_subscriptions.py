@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from storage import StorageError, Store
+from storage import StorageError, Store, open_store
 
 NOW = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 
@@ -125,3 +125,35 @@ def test_migrate_chat_into_existing_chat(store: Store) -> None:
     subs = {s.topic.slug: s for s in store.chat_subscriptions(-1006)}
     assert set(subs) == {"energy", "tech"} and subs["energy"].local_time == "10:00"
     assert store.get_chat(-6) is None
+
+
+def test_first_contact_race_on_postgresql_keeps_one_chat(postgres_url: str) -> None:
+    """Two first messages of one chat at once: the loser's insert fails, and it retries.
+
+    The race is made deterministic: just before this store flushes its new chat, a second
+    store (another process's connection) creates and commits the same chat.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    store = open_store(postgres_url)
+    rival = open_store(postgres_url)
+    raced: list[int] = []
+
+    def rival_inserts_first(session: Session, *_: object) -> None:
+        if not raced and any(getattr(row, "id", None) == 77 for row in session.new):
+            raced.append(1)
+            rival.upsert_chat(77, type="group", title="From the rival")
+
+    event.listen(Session, "before_flush", rival_inserts_first)
+    try:
+        chat = store.upsert_chat(77, type="group", title="Newsroom")
+    finally:
+        event.remove(Session, "before_flush", rival_inserts_first)
+        rival.close()
+    try:
+        assert raced, "the rival insert did not run"
+        assert chat.id == 77 and chat.title == "Newsroom"
+        assert store.get_chat(77) is not None
+    finally:
+        store.close()
