@@ -15,7 +15,8 @@ from datetime import timedelta
 
 from bot.core.render import render_plain
 from bot.core.types import Message
-from bot.digests.delivery import Clock, DeliveryEngine, Pacer, utc_now
+from bot.digests.delivery import Clock, DeliveryEngine, utc_now
+from bot.digests.pacing import Pacer
 from storage.store import Store
 
 log = logging.getLogger(__name__)

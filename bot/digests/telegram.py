@@ -24,12 +24,12 @@ from bot.digests.delivery import (
     ChatMigrated,
     Clock,
     DeliveryEngine,
-    Pacer,
     PermanentSendError,
     RetryAfter,
     TransientSendError,
     utc_now,
 )
+from bot.digests.pacing import Pacer
 from bot.telegram.ratelimit import BULK, chat_limiter_of, retry_after_seconds
 from storage.store import Store
 
