@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.core import registry
+from bot.core.commands.start_links import deep_link_reply
 from bot.core.context import Context
 from bot.core.registry import command
-from bot.core.types import Reply, Request, Span, Text, bold, code, italic
+from bot.core.types import Message, Reply, Request, Span, Text, bold, code, italic
 from bot.i18n import N_, _
 
 INTRO = N_(
@@ -20,13 +21,23 @@ INTRO = N_(
     usage="/start",
 )
 async def start(ctx: Context, req: Request) -> Reply:
-    """Greet; a chat that had blocked the bot and came back gets its digests resumed."""
+    """Greet; a chat that had blocked the bot and came back gets its digests resumed.
+
+    ``/start <payload>`` (a t.me deep link) opens what the link names instead of the welcome;
+    a link that names nothing gets the welcome with one line about it.
+    """
     chat = await ctx.chat_view(req)
     resumed = ""
     if chat.blocked_at is not None:
         await ctx.call(ctx.store.set_chat_blocked, req.chat.id, False)
         await ctx.subscriptions_changed(req.chat.id)
         resumed = "\n" + _("Welcome back: your digests are on again.")
+    link_note: Text | None = None
+    if req.args.strip():
+        opened = await deep_link_reply(ctx, req, req.args)
+        if isinstance(opened, Reply):
+            return opened if not resumed else Reply((Message.of(resumed.strip()), *opened.messages))
+        link_note = opened
     name = req.user_name or _("there")
     return Reply.say(
         Text.of(_("Hello,"), " ", bold(name), "! ", _(INTRO), resumed),
@@ -34,6 +45,7 @@ async def start(ctx: Context, req: Request) -> Reply:
             _("Try /latest for the newest articles, /topics to subscribe to a topic, or "
               "/summary with some text. All commands: /help.")
         ),
+        *([link_note] if link_note else []),
     )
 
 
