@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from tests.support.fake_telegram import BotMessage, CallbackAnswer, FakeChat, chat_for_id
@@ -41,6 +42,8 @@ class BotApiMethods:
 
     _counters: dict[str, int]
 
+    _check_channel_send: Callable[[int], None]  # ChatMembers: channel posting rights
+
     def _count(self, key: str) -> None:
         self._counters[key] = self._counters.get(key, 0) + 1
 
@@ -56,12 +59,6 @@ class BotApiMethods:
 
     def _api_sendchataction(self, params: dict[str, Any]) -> bool:
         return True
-
-    def _api_getchat(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat_id = params.get("chat_id")
-        if not isinstance(chat_id, int):
-            raise ApiError(400, "Bad Request: chat not found")
-        return self._chat(chat_id).to_dict()
 
     def _chat(self, chat_id: int) -> FakeChat:
         return self._chats.get(chat_id) or chat_for_id(chat_id)
@@ -118,8 +115,12 @@ class BotApiMethods:
         markup = check_reply_markup(params.get("reply_markup"))
         reply_to = self._reply_to(params, chat_id)
         chat = self._chat(chat_id)
+        self._check_channel_send(chat_id)
         if self._limiter is not None:
-            retry_after = self._limiter.check(chat_id, chat.type in {"group", "supergroup"})
+            # Channels share the groups' limit of 20 messages a minute.
+            retry_after = self._limiter.check(
+                chat_id, chat.type in {"group", "supergroup", "channel"}
+            )
             if retry_after is not None:
                 self._count("rate_limited")
                 raise ApiError(
@@ -142,13 +143,17 @@ class BotApiMethods:
         return self._message_json(message)
 
     def _message_json(self, message: BotMessage) -> dict[str, Any]:
+        chat = self._chat(message.chat_id).to_dict()
         data: dict[str, Any] = {
             "message_id": message.message_id,
             "from": self.bot_user,
-            "chat": self._chat(message.chat_id).to_dict(),
+            "chat": chat,
             "date": int(time.time()),
             "text": message.text,
         }
+        if chat["type"] == "channel":  # channel posts come from the channel, not the bot
+            del data["from"]
+            data["sender_chat"] = chat
         if message.entities:
             data["entities"] = message.entities
         if message.reply_markup and "inline_keyboard" in message.reply_markup:

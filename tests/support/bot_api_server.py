@@ -28,6 +28,7 @@ from typing import Any
 from aiohttp import ClientSession, ClientTimeout, web
 
 from tests.support.api_params import normalize_params
+from tests.support.bot_api_members import ChatMembers
 from tests.support.bot_api_methods import BotApiMethods
 from tests.support.bot_api_readouts import Readouts
 from tests.support.bot_api_users import UserActions
@@ -87,7 +88,7 @@ class _Hold:
     held: int = 0
 
 
-class BotApiServer(UserActions, Readouts, BotApiMethods):
+class BotApiServer(UserActions, Readouts, ChatMembers, BotApiMethods):
     """The fake Bot API; use as a context manager or call ``start``/``stop``."""
 
     def __init__(
@@ -126,6 +127,7 @@ class BotApiServer(UserActions, Readouts, BotApiMethods):
         self._pending: list[dict[str, Any]] = []
         self._allowed_updates = DEFAULT_ALLOWED_UPDATES
         self._chats: dict[int, FakeChat] = {}
+        self._members: dict[int, dict[int, dict[str, Any]]] = {}
         self._next_message_id: dict[int, int] = {}
         self._user_message_ids: dict[int, set[int]] = {}
         self._bot_messages: dict[int, list[BotMessage]] = {}

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout
 
+from tests.support.bot_api_members import member_json
 from tests.support.fake_telegram import BotMessage, FakeChat, FakeUser
 from tests.support.validation import command_entities
 
@@ -167,29 +168,53 @@ class UserActions:
         return query_id
 
     def post_my_chat_member(
-        self, chat: FakeChat, user: FakeUser, new_status: str, old_status: str = "member"
+        self,
+        chat: FakeChat,
+        user: FakeUser,
+        new_status: str,
+        old_status: str = "member",
+        **rights: bool,
     ) -> int:
-        """The bot's membership in ``chat`` changed (``kicked`` = blocked by a private user)."""
+        """The bot's membership in ``chat`` changed (``kicked`` = blocked by a private user).
+
+        ``rights`` are the new administrator rights (``can_post_messages=False`` ...). The
+        bot's status in ``chat`` becomes ``new_status``, as getChatMember then answers.
+        """
         with self._lock:
             self._remember(chat)
-
-        def member(status: str) -> dict[str, Any]:
-            data: dict[str, Any] = {"status": status, "user": self.bot_user}
-            if status == "kicked":
-                data["until_date"] = 0
-            return data
-
+            self.set_bot_member(chat, new_status, **rights)
+            new_member = self.member_of(chat.id, self.bot_id)
+        old_member = member_json(self.bot_user, old_status, {})
         return self.post_update(
             {
                 "my_chat_member": {
                     "chat": chat.to_dict(),
                     "from": user.to_dict(),
                     "date": int(time.time()),
-                    "old_chat_member": member(old_status),
-                    "new_chat_member": member(new_status),
+                    "old_chat_member": old_member,
+                    "new_chat_member": new_member,
                 }
             }
         )
+
+    def post_channel_post(self, channel: FakeChat, text: str) -> dict[str, Any]:
+        """A post appears in ``channel`` (no sender user: channel posts come from the chat)."""
+        with self._lock:
+            self._remember(channel)
+            number = self._new_message_id(channel.id)
+            self._user_message_ids.setdefault(channel.id, set()).add(number)
+        post: dict[str, Any] = {
+            "message_id": number,
+            "sender_chat": channel.to_dict(),
+            "chat": channel.to_dict(),
+            "date": int(time.time()),
+            "text": text,
+        }
+        found = command_entities(text)
+        if found:
+            post["entities"] = found
+        self.post_update({"channel_post": post})
+        return post
 
     def post_group_migration(self, group: FakeChat, user: FakeUser, new_chat_id: int) -> FakeChat:
         """``group`` becomes a supergroup: both service messages; later sends to it fail."""

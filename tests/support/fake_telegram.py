@@ -52,6 +52,13 @@ class FakeChat:
         """A group (negative id; supergroups use -100...)."""
         return cls(chat_id, "supergroup" if supergroup else "group", title=title)
 
+    @classmethod
+    def channel(
+        cls, chat_id: int, title: str = "Test channel", username: str | None = None
+    ) -> FakeChat:
+        """A channel (ids are -100...); public when it has a ``username`` (without '@')."""
+        return cls(chat_id, "channel", title=title, username=username)
+
     def to_dict(self) -> dict[str, Any]:
         """The Bot API's Chat JSON."""
         data: dict[str, Any] = {"id": self.id, "type": self.type}
