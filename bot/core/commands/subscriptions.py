@@ -40,8 +40,12 @@ def _looks_like_weekday(token: str) -> bool:
     return True
 
 
-def parse_subscribe_args(args: str) -> tuple[str, str, int | None]:
-    """Split ``<topic> [HH:MM] [weekday | daily]`` (in any order after the topic) into parts."""
+def parse_subscribe_args(args: str) -> tuple[str, str | None, int | None]:
+    """Split ``<topic> [HH:MM] [weekday | daily]`` (in any order after the topic) into parts.
+
+    The time is None when none was given: a new subscription then gets the default time, an
+    existing one keeps its own (``/subscribe world daily`` must not move a 18:30 digest).
+    """
     tokens = args.split()
     local_time: str | None = None
     weekday: int | None = None
@@ -62,7 +66,7 @@ def parse_subscribe_args(args: str) -> tuple[str, str, int | None]:
         if is_time(topic):
             parse_local_time(topic)  # a bad time gets its own clear error
         raise ScheduleError(_("Which topic? Use /subscribe <topic> [HH:MM] [weekday]."))
-    return topic, local_time or DEFAULT_TIME, weekday
+    return topic, local_time, weekday
 
 
 async def _topic_buttons(
@@ -105,9 +109,13 @@ def _schedule_line(sub: SubscriptionView, chat: ChatView) -> Text:
 
 
 async def _subscribe(
-    ctx: Context, req: Request, topic: TopicView, local_time: str, weekday: int | None
+    ctx: Context, req: Request, topic: TopicView, local_time: str | None, weekday: int | None
 ) -> Reply:
     chat = await ctx.chat_view(req)
+    if local_time is None:
+        subs = await ctx.call(ctx.store.chat_subscriptions, chat.id)
+        current = next((s for s in subs if s.topic.id == topic.id), None)
+        local_time = current.local_time if current is not None else DEFAULT_TIME
     if chat.blocked_at is not None:
         await ctx.call(ctx.store.set_chat_blocked, chat.id, False)
     due = next_due(local_time, weekday, chat.timezone, ctx.now())
@@ -162,7 +170,7 @@ async def subscribe(ctx: Context, req: Request) -> Reply:
         )
     whole = await ctx.call(ctx.store.find_topic, req.args.strip())
     if whole is not None:  # a topic whose name looks like a time or a weekday
-        return await _subscribe(ctx, req, whole, DEFAULT_TIME, None)
+        return await _subscribe(ctx, req, whole, None, None)
     try:
         name, local_time, weekday = parse_subscribe_args(req.args)
         await _reject_trailing_words(ctx, name)

@@ -114,3 +114,17 @@ async def test_a_failing_handler_answers_with_an_apology(core: Core, store: Stor
     assert "Sorry, something went wrong" in answer and "SELECT" not in answer
     pressed = await core.handle_callback(request(""), "more:5:-")
     assert pressed.toast and "SELECT" not in pressed.toast
+
+
+async def test_subscribe_daily_keeps_the_time_already_chosen(core: Core, store: Store) -> None:
+    """``/subscribe climate daily`` turns a weekly digest daily without moving it to 08:00."""
+    await send(core, "/subscribe climate 18:30 friday")
+    reply = reply_text(await send(core, "/subscribe climate daily"))
+    assert "18:30" in reply and "08:00" not in reply
+    [sub] = store.chat_subscriptions(PRIVATE.id)
+    assert (sub.local_time, sub.weekday) == ("18:30", None)
+    await send(core, "/subscribe energy")  # a new subscription without a time: the default
+    assert {s.topic.slug: s.local_time for s in store.chat_subscriptions(PRIVATE.id)} == {
+        "climate": "18:30",
+        "energy": "08:00",
+    }
