@@ -22,7 +22,11 @@ DELTOPIC_CONFIRM, DELTOPIC_KEEP = "deltopic", "keeptopic"  # callback prefixes
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_TOPIC_NAME = 200
 _OTHER_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
-_BARE_HOST = re.compile(r"^www\.[^\s/]+\.[^\s/]+(/\S*)?$", re.IGNORECASE)
+# A link typed without its scheme: "www.example.com", "example.org/news", "bbc.co.uk/x".
+# A one-word title with a dot ("U.S.") has no letters-only TLD of 2+ after its last dot.
+_BARE_HOST = re.compile(
+    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\.?(?:/\S*)?$", re.IGNORECASE
+)
 ADD_USAGE = Text.of(
     "Usage: ",
     code("/add <url>"),

@@ -76,6 +76,8 @@ async def test_add_without_body_explains(core: Core, store: Store, text: str) ->
         ("/add ftp://example.com/a.txt", "(not ftp:)"),
         ("/add file:///etc/passwd", "(not file:)"),
         ("/add www.example.com/news/1", "Put http:// or https:// in front"),
+        ("/add example.org/news", "Put http:// or https:// in front"),
+        ("/add bbc.co.uk", "e.g. /add https://bbc.co.uk"),
     ],
 )
 async def test_add_of_a_link_that_cannot_be_fetched(
