@@ -28,13 +28,13 @@ def baseline_clusters(articles: Sequence[DigestArticle]) -> list[tuple[int, ...]
     """The previous leader clustering (term-count cosine >= 0.35 against a group's first)."""
     unique = unique_articles(articles)
     profiles = [
-        _baseline_terms(f"{a.title} {' '.join(_baseline_sentences(a))}") for a in unique
+        baseline_terms(f"{a.title} {' '.join(_baseline_sentences(a))}") for a in unique
     ]
     groups: list[list[int]] = []
     for index, profile in enumerate(profiles):
         best, best_similarity = None, _BASELINE_SAME_STORY
         for group in groups:
-            similarity = _baseline_cosine(profile, profiles[group[0]])
+            similarity = baseline_cosine(profile, profiles[group[0]])
             if similarity >= best_similarity:
                 best, best_similarity = group, similarity
         if best is None:
@@ -53,7 +53,8 @@ def _baseline_sentences(article: DigestArticle) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts[:3] if p.strip())
 
 
-def _baseline_terms(text: str) -> Counter[str]:
+def baseline_terms(text: str) -> Counter[str]:
+    """Stemmed term counts of ``text`` (the frozen baseline's profile; also the old composer's)."""
     lang = languages.detect(text) if text.strip() else languages.neutral()
     stem = stemmer_for(lang.name)
     ignored = stop_words(lang.name) if lang.name else frozenset()
@@ -61,7 +62,8 @@ def _baseline_terms(text: str) -> Counter[str]:
     return Counter(stem(w) for w in words if w not in ignored and len(w) > 1)
 
 
-def _baseline_cosine(a: Counter[str], b: Counter[str]) -> float:
+def baseline_cosine(a: Counter[str], b: Counter[str]) -> float:
+    """Cosine of two term-count profiles."""
     if not a or not b:
         return 0.0
     dot = sum(v * b[t] for t, v in a.items() if t in b)

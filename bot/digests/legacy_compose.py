@@ -8,58 +8,40 @@ centroid from any of its articles, "Also: ..." lines, the 50 newest articles onl
 
 from __future__ import annotations
 
-import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 
 from bot.core.types import Message, Span, Text, bold, italic, link, plain
 from bot.digests.compose import split_items
-from summarizer import languages
 from summarizer.clustering import baseline_clusters
+from summarizer.clustering_baseline import baseline_cosine, baseline_terms
 from summarizer.digest import DigestArticle
-from summarizer.stemmers import stemmer_for
-from summarizer.stopwords import stop_words
 
 FETCH_LIMIT = 50
 SAME_SENTENCE = 0.6
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _ITEM_LIMIT = 1500
-
-
-def _terms(text: str) -> Counter[str]:
-    lang = languages.detect(text) if text.strip() else languages.neutral()
-    stem = stemmer_for(lang.name)
-    ignored = stop_words(lang.name) if lang.name else frozenset()
-    words = (w.lower() for w in _WORD.findall(text))
-    return Counter(stem(w) for w in words if w not in ignored and len(w) > 1)
-
-
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    if not a or not b:
-        return 0.0
-    dot = sum(v * b[t] for t, v in a.items() if t in b)
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
 
 
 def _sentences(group: list[DigestArticle], wanted: int) -> list[tuple[int, str]]:
     candidates = [
-        (index, order, sentence, _terms(sentence))
+        (index, order, sentence, baseline_terms(sentence))
         for index, article in enumerate(group)
         for order, sentence in enumerate(s for s in article.summary if s.strip())
     ]
     centroid: Counter[str] = Counter()
     for *_, terms in candidates:
         centroid.update(terms)
-    ranked = sorted(
-        candidates, key=lambda c: (-(_cosine(c[3], centroid) + 0.15 / (1 + c[1])), c[0], c[1])
-    )
+
+    def rank(candidate: tuple[int, int, str, Counter[str]]) -> tuple[float, int, int]:
+        index, order, _, terms = candidate
+        return (-(baseline_cosine(terms, centroid) + 0.15 / (1 + order)), index, order)
+
+    ranked = sorted(candidates, key=rank)
     chosen: list[tuple[int, int, str, Counter[str]]] = []
     for candidate in ranked:
         if len(chosen) >= wanted:
             break
-        if any(_cosine(candidate[3], other[3]) >= SAME_SENTENCE for other in chosen):
+        if any(baseline_cosine(candidate[3], other[3]) >= SAME_SENTENCE for other in chosen):
             continue
         chosen.append(candidate)
     chosen.sort(key=lambda c: (c[0], c[1]))
