@@ -30,6 +30,9 @@ DEFAULT_FETCH_CONNECT_TIMEOUT = 5.0
 DEFAULT_FEED_EVERY_MINUTES = 15
 MAX_FEED_EVERY_MINUTES = 7 * 24 * 60
 MAX_USER_AGENT = 200
+# Telegram's broadcast limits, messages a second: free, and with paid broadcasts (Stars).
+FREE_BROADCAST_RATE = 30.0
+PAID_BROADCAST_RATE = 1000.0
 # httpx's schemes (socks5 needs httpx's socks extra, a declared dependency; socks5h resolves
 # names at the proxy).
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
@@ -76,6 +79,10 @@ class Settings:
     error_chat_id: int | None = None
     http_port: int | None = None
     http_host: str = "0.0.0.0"
+    # Digest fan-out: the overall pace (messages a second) and Telegram's paid broadcasts
+    # (allow_paid_broadcast on digest sends, up to 1,000 a second).
+    broadcast_rate: float = FREE_BROADCAST_RATE
+    paid_broadcast: bool = False
 
     def __repr__(self) -> str:
         shown = "set" if self.telegram_token else "unset"
@@ -256,6 +263,28 @@ def _parse_log_format(value: str) -> str:
     return fmt
 
 
+def _parse_broadcast_rate(value: str, paid: bool) -> float:
+    """NEWSBOT_BROADCAST_RATE: a pace above 0 and within Telegram's limit for the mode."""
+    ceiling = PAID_BROADCAST_RATE if paid else FREE_BROADCAST_RATE
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = float("nan")
+    if not 0 < rate <= PAID_BROADCAST_RATE:  # also false for nan and inf
+        raise ConfigError(
+            f"NEWSBOT_BROADCAST_RATE={value!r}: expected messages a second above 0, "
+            f"at most {FREE_BROADCAST_RATE:g} (or {PAID_BROADCAST_RATE:,.0f} with "
+            "NEWSBOT_PAID_BROADCAST=1)"
+        )
+    if rate > ceiling:
+        raise ConfigError(
+            f"NEWSBOT_BROADCAST_RATE={value!r} is above Telegram's free limit of "
+            f"{FREE_BROADCAST_RATE:g} messages a second: set NEWSBOT_PAID_BROADCAST=1 to pay "
+            f"for up to {PAID_BROADCAST_RATE:,.0f} (0.1 Star a message), or lower the rate"
+        )
+    return rate
+
+
 def _parse_chat_id(value: str) -> int | None:
     if not value.strip():
         return None
@@ -298,6 +327,9 @@ def load_settings(
         webhook_url, warning = check_webhook_url(webhook_url)
         warnings += [warning] if warning else []
     webhook_port = get("NEWSBOT_WEBHOOK_PORT", str(DEFAULT_WEBHOOK_PORT))
+    paid_broadcast = _parse_flag(
+        environ.get("NEWSBOT_PAID_BROADCAST", ""), "NEWSBOT_PAID_BROADCAST"
+    )
     return Settings(
         telegram_token=token,
         telegram_api_url=_check_api_url(get("TELEGRAM_API_URL", DEFAULT_API_URL)),
@@ -338,4 +370,8 @@ def load_settings(
         error_chat_id=_parse_chat_id(environ.get("NEWSBOT_ERROR_CHAT_ID", "")),
         http_port=_parse_port(environ.get("NEWSBOT_HTTP_PORT", "")),
         http_host=environ.get("NEWSBOT_HTTP_HOST", "").strip() or "0.0.0.0",
+        broadcast_rate=_parse_broadcast_rate(
+            get("NEWSBOT_BROADCAST_RATE", f"{FREE_BROADCAST_RATE:g}"), paid_broadcast
+        ),
+        paid_broadcast=paid_broadcast,
     )

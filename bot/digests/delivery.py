@@ -441,8 +441,9 @@ class DeliveryEngine:
                 except RetryAfter as error:
                     report.retries += 1
                     log.info("flood control for chat %s: waiting %.1f s", chat_id, error.seconds)
-                    self.pacer.hold(error.seconds)
-                    await self._sleep(max(error.seconds, 0.05))
+                    # The pacer holds this chat (every chat, if the 429s look global) and
+                    # slows its pace; its next wait sits the hold out.
+                    self.pacer.hold(max(error.seconds, 0.05), chat_id)
                     continue
                 except ChatBlocked:
                     return "blocked"

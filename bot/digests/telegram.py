@@ -19,28 +19,20 @@ from telegram.ext import Application, ContextTypes
 from bot.config import Settings
 from bot.core.render import render_html
 from bot.core.types import Keyboard, Message
-from bot.digests.delivery import (
-    ChatBlocked,
-    ChatMigrated,
-    Clock,
-    DeliveryEngine,
-    PermanentSendError,
-    RetryAfter,
-    TransientSendError,
-    utc_now,
-)
-from bot.digests.pacing import Pacer
-from bot.telegram.ratelimit import BULK, chat_limiter_of, retry_after_seconds
+from bot.digests.bulk_sender import BulkSender
+from bot.digests.delivery import Clock, DeliveryEngine, utc_now
+from bot.digests.pacing import Pacer, in_flight_for
+from bot.digests.telegram_errors import raise_typed
+from bot.telegram.ratelimit import BULK, chat_limiter_of
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 JOB_NAME = "digests"
 DEFAULT_INTERVAL = 20.0
-# Below Telegram's 30 messages/s so evenly spaced sends never trip the overall limit.
+# The PTB sender's pace (bench baselines): below Telegram's free 30 messages/s.
 OVERALL_PER_SECOND = 29.5
 LEASE_RELEASE_SECONDS = 2.0
-_BLOCKED_PHRASES = ("chat not found", "user is deactivated", "bot was kicked", "not a member")
 
 
 def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -84,26 +76,31 @@ class TelegramSender:
                     reply_markup=_markup(part.keyboard),
                     **self._limits,
                 )
-            except tg_error.RetryAfter as error:
-                raise RetryAfter(retry_after_seconds(error)) from error
-            except tg_error.Forbidden as error:
-                raise ChatBlocked(error.message) from error
-            except tg_error.ChatMigrated as error:
-                raise ChatMigrated(error.new_chat_id) from error
-            except tg_error.BadRequest as error:
-                if any(phrase in error.message.lower() for phrase in _BLOCKED_PHRASES):
-                    raise ChatBlocked(error.message) from error
-                raise PermanentSendError(error.message) from error
-            except (tg_error.TimedOut, tg_error.NetworkError) as error:
-                raise TransientSendError(str(error)) from error
+            except tg_error.TelegramError as error:
+                raise_typed(error)
 
 
 def build_engine(
-    application: Application, store: Store, *, clock: Clock | None = None, **options: Any
+    application: Application,
+    store: Store,
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    **options: Any,
 ) -> DeliveryEngine:
-    """A delivery engine sending through the application's bot."""
-    options.setdefault("pacer", Pacer(overall_per_second=OVERALL_PER_SECOND))
-    return DeliveryEngine(store, TelegramSender(application.bot), clock=clock or utc_now, **options)
+    """A delivery engine for the bot: the lean sender, paced by the settings.
+
+    Digests go through ``BulkSender`` (prepared JSON on its own kept-alive connections, behind
+    the bot's replies); the caller closes it with ``engine.sender.aclose()`` at shutdown
+    (``install`` does).
+    """
+    in_flight = in_flight_for(settings.broadcast_rate)
+    options.setdefault("pacer", Pacer(overall_per_second=settings.broadcast_rate))
+    options.setdefault("concurrency", in_flight)
+    sender = BulkSender.for_settings(
+        settings, connections=in_flight, limiter=chat_limiter_of(application.bot)
+    )
+    return DeliveryEngine(store, sender, clock=clock or utc_now, **options)
 
 
 def install(
@@ -116,7 +113,7 @@ def install(
     **options: Any,
 ) -> DeliveryEngine:
     """Schedule digest delivery on the application's JobQueue (first run at start)."""
-    engine = build_engine(application, store, clock=clock, **options)
+    engine = build_engine(application, store, settings, clock=clock, **options)
     if application.job_queue is None:
         raise RuntimeError("digests need PTB's JobQueue: install python-telegram-bot[job-queue]")
 
@@ -161,6 +158,16 @@ def _release_lease_at_stop(application: Application, engine: DeliveryEngine) -> 
             log.warning("could not release the digest lease at stop", exc_info=True)
 
     application.post_stop = post_stop
+    previous_shutdown = application.post_shutdown
+
+    async def post_shutdown(app: Application) -> None:
+        if previous_shutdown is not None:
+            await previous_shutdown(app)
+        sender = engine.sender
+        if isinstance(sender, BulkSender):  # its kept-alive connections, after the last send
+            await sender.aclose()
+
+    application.post_shutdown = post_shutdown
 
 
 def trigger_now(application: Application, chat_id: int | None = None) -> None:

@@ -179,6 +179,27 @@ class ChatRateLimiter(BaseRateLimiter[SendKind]):
         if chat is not None and self._overall is not None:
             await self._take_overall_turn(bulk)
 
+    async def bulk_turn(self, chat: int, *, overall: bool) -> None:
+        """A turn for a bulk send that bypasses PTB (bot/digests/bulk_sender.py).
+
+        It waits as a digest through PTB would: the chat's and the global flood holds, behind
+        every waiting reply, and (``overall``) for a turn in the shared overall bucket. Paid
+        broadcasts skip that bucket: their pace is their own, far above the free 30 a second.
+        """
+        await self._sleep_until(lambda: self._chat_holds.get(chat, 0.0))
+        await self._sleep_until(lambda: self._bulk_hold)
+        if overall and self._overall is not None:
+            await self._take_overall_turn(bulk=True)
+        else:
+            async with self._bulk_gate:
+                while self._replies_waiting:
+                    await self._replies_idle.wait()
+
+    def note_bulk_429(self, chat: int, error: RetryAfter) -> None:
+        """A bulk send that bypasses PTB got a 429: hold the chat (and count it towards a
+        global hold) as if it had come through ``process_request``."""
+        self._note_429(chat, retry_after_seconds(error) + 0.1)
+
     def _note_429(self, chat: ChatKey | None, seconds: float) -> None:
         now = asyncio.get_running_loop().time()
         until = now + seconds

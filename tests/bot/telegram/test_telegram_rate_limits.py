@@ -13,7 +13,7 @@ from datetime import timedelta
 from telegram.ext import ExtBot
 
 from bot.config import Settings
-from bot.digests.delivery import Pacer
+from bot.digests.pacing import Pacer
 from bot.digests.telegram import build_engine
 from bot.telegram.app import build_application
 from bot.telegram.ratelimit import BULK, ChatRateLimiter, chat_limiter_of
@@ -74,9 +74,8 @@ async def test_a_digest_under_a_flood_wait_does_not_hold_other_chats_digests(
     subscribe_due(sample_store, topic, [ANN.id, BEN.id], due=due)
     clock.now = due + timedelta(seconds=1)
     application = build_application(telegram_settings, sample_store, digests=False, feeds=False)
-    engine = build_engine(
-        application, sample_store, clock=clock, pacer=Pacer(private_interval=0, group_interval=0)
-    )
+    pacer = Pacer(private_interval=0, group_interval=0)
+    engine = build_engine(application, sample_store, telegram_settings, clock=clock, pacer=pacer)
     async with running_polling(application):
         await server.async_wait_for_calls("setMyCommands")
         server.fail_next("sendMessage", error_code=429, retry_after=FLOOD_WAIT, chat_id=ANN.id)
@@ -87,10 +86,13 @@ async def test_a_digest_under_a_flood_wait_does_not_hold_other_chats_digests(
         assert waited < 2.0, f"Ben's digest waited {waited:.1f} s behind Ann's flood wait"
         assert "Flood news" in server.texts(BEN.id)[0]
         limiter = _limiter(application)
-        assert await server.async_wait_until(lambda: limiter.held_until(ANN.id) > 0)
+        # The engine holds Ann's chat, and so do replies to her (the bot's limiter was told).
+        assert await server.async_wait_until(lambda: pacer.held_until(ANN.id) > 0)
+        assert limiter.held_until(ANN.id) > 0
         assert server.texts(ANN.id) == []
 
         limiter.release()
+        pacer.release()
         report = await asyncio.wait_for(run, 10)
         assert report.sent == 2 and report.failed == 0
         assert any("Flood news" in text for text in server.texts(ANN.id))
