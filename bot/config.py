@@ -28,6 +28,8 @@ DEFAULT_WEBHOOK_PORT = 8443
 DEFAULT_FETCH_TIMEOUT = 30.0
 DEFAULT_FETCH_CONNECT_TIMEOUT = 5.0
 DEFAULT_FEED_EVERY_MINUTES = 15
+DEFAULT_LINK_LIMIT = 10
+DEFAULT_LINK_WINDOW_MINUTES = 10
 MAX_FEED_EVERY_MINUTES = 7 * 24 * 60
 MAX_USER_AGENT = 200
 # Telegram's broadcast limits, messages a second: free, and with paid broadcasts (Stars).
@@ -71,6 +73,10 @@ class Settings:
     fetch_connect_timeout: float = DEFAULT_FETCH_CONNECT_TIMEOUT
     user_agent: str = ""
     feed_every_minutes: int = DEFAULT_FEED_EVERY_MINUTES
+    # Link summaries for everyone: at most this many page fetches per user (0: no limit) in
+    # any window of this many minutes (admins are not limited).
+    link_limit: int = DEFAULT_LINK_LIMIT
+    link_window_minutes: int = DEFAULT_LINK_WINDOW_MINUTES
     # Things that work but an operator should know (printed as warnings at start).
     warnings: tuple[str, ...] = ()
     # Operations (bot/observability): logging, error alerts, the health and metrics port.
@@ -224,6 +230,12 @@ def _parse_minutes(value: str, variable: str) -> int:
     return int(value)
 
 
+def _parse_count(value: str, variable: str, high: int) -> int:
+    if not value.isdigit() or int(value[:9]) > high:
+        raise ConfigError(f"{variable}={value!r}: expected a whole number from 0 to {high}")
+    return int(value)
+
+
 def _check_user_agent(value: str) -> str:
     # It goes into a header as is: printable ASCII only, so nothing can split the header.
     if len(value) > MAX_USER_AGENT or not all(" " <= char <= "~" for char in value):
@@ -363,6 +375,12 @@ def load_settings(
         user_agent=_check_user_agent(get("NEWSBOT_USER_AGENT")),
         feed_every_minutes=_parse_minutes(
             get("NEWSBOT_FEED_INTERVAL", str(DEFAULT_FEED_EVERY_MINUTES)), "NEWSBOT_FEED_INTERVAL"
+        ),
+        link_limit=_parse_count(
+            get("NEWSBOT_LINK_LIMIT", str(DEFAULT_LINK_LIMIT)), "NEWSBOT_LINK_LIMIT", 10_000
+        ),
+        link_window_minutes=_parse_minutes(
+            get("NEWSBOT_LINK_WINDOW", str(DEFAULT_LINK_WINDOW_MINUTES)), "NEWSBOT_LINK_WINDOW"
         ),
         warnings=tuple(warnings),
         log_level=_parse_log_level(environ.get("LOG_LEVEL", "")),

@@ -27,9 +27,10 @@ from bot.config import Settings
 from bot.core.app import Core
 from bot.core.commandline import split_command
 from bot.core.format import is_url
-from bot.core.render import render_plain_all
+from bot.core.progress import reporting_progress
+from bot.core.render import render_plain_all, text_plain
 from bot.core.textclean import valid_text
-from bot.core.types import Button, Chat, Message, Reply, Request
+from bot.core.types import Button, Chat, Message, Reply, Request, Text
 
 if TYPE_CHECKING:
     from ingest.pipeline import Ingestor
@@ -124,6 +125,10 @@ class ConsoleChat:
         if buttons or not pressed:  # a typed command's answer retires the older buttons
             self.buttons = buttons
         self.write(("(updated)\n" if reply.edit else "") + text + "\n")
+
+    async def _progress(self, text: Text) -> None:
+        """What a slow command is doing ("Fetching example.com …"), as a line of its own."""
+        self.write(text_plain(text))
 
     def request(self, text: str) -> Request:
         """The Request for a line typed by the local admin."""
@@ -239,7 +244,8 @@ class ConsoleChat:
             if text.isdigit() and len(text) < 4:
                 await self.press(int(text))
                 continue
-            self.show(await self.core.handle(self.request(text)))
+            with reporting_progress(self._progress):
+                self.show(await self.core.handle(self.request(text)))
         self.write("Bye.")
         return 0
 

@@ -23,7 +23,7 @@ import httpcore
 import httpx
 
 from ingest.decompress import ACCEPT_ENCODING, BoundedDecoder, TooLarge
-from ingest.errors import IngestError
+from ingest.errors import IngestError, NotAPage, PrivateAddress
 from ingest.guard import RefusedAddress, guarded_transport, resolve_public
 from ingest.guard import is_public_address as is_public_address  # re-exported
 
@@ -141,8 +141,22 @@ def _media_type(header: str) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
+# Files served without a Content-Type, told by their first bytes (so the answer can name them).
+_MAGIC = (
+    (b"%pdf-", "application/pdf"),
+    (b"\x89png", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"gif8", "image/gif"),
+)
+
+
 def _sniff(content: bytes) -> str:
     head = content[:512].lstrip().lower()
+    for magic, media in _MAGIC:
+        if head.startswith(magic):
+            return media
+    if head.startswith(b"riff") and head[8:12] == b"webp":
+        return "image/webp"
     if head.startswith((b"<!doctype html", b"<html")):
         return "text/html"
     if head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed", b"<rdf")):
@@ -340,9 +354,10 @@ class Fetcher:
                     )
                 return await self._read_body(response, accept)
         except RefusedAddress as refused:
-            raise IngestError(
+            raise PrivateAddress(
                 f"Refusing to fetch {refused.host}: it resolves to a private or local address "
-                f"({refused.address})."
+                f"({refused.address}).",
+                refused.host,
             ) from None
         except httpx.TimeoutException:
             raise IngestError(f"{host} took too long to answer (timed out).") from None
@@ -359,7 +374,7 @@ class Fetcher:
             raise IngestError(f"The page is too large (over {limit / 1024 / 1024:g} MB).")
         media, charset = _media_type(response.headers.get("content-type", ""))
         if media and media not in accept:
-            raise IngestError(f"That link is not a web page or text (it is {media[:60]}).")
+            raise NotAPage(f"That link is not a web page or text (it is {media[:60]}).", media)
         # Raw bytes, decoded here with a bound (httpx would inflate a whole chunk at once).
         decoder = BoundedDecoder(response.headers.get("content-encoding", ""), limit)
         chunks: list[bytes] = []
@@ -374,7 +389,8 @@ class Fetcher:
         if not media:
             media = _sniff(content)
             if media not in accept:
-                raise IngestError("That link is not a web page or text (unknown content type).")
+                what = f"it is {media}" if media else "unknown content type"
+                raise NotAPage(f"That link is not a web page or text ({what}).", media)
         return FetchResult(str(response.url), 200, media, charset, content, dict(response.headers))
 
 

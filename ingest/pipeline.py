@@ -286,21 +286,30 @@ class Ingestor:
         existing = self.store.find_article_by_url(_normalized(checked))
         if existing is not None:
             return AddOutcome(existing, False, existing.topic_slugs)
-        fetched = self.fetcher.fetch(checked)
+        return self.add_item(self._fetch_item(checked, added_by))
+
+    def summarize_url(self, url: str) -> ArticleDraft:
+        """Fetch, extract, summarize and tag the page at ``url`` without storing it.
+
+        The same guarded fetch as ``add_url`` (link summaries for any user: only an admin's
+        /add stores an article).
+        """
+        return self.prepare(self._fetch_item(check_url(url), ""))
+
+    def _fetch_item(self, checked_url: str, added_by: str) -> TextItem:
+        fetched = self.fetcher.fetch(checked_url)
         page = extract(
             fetched.content, fetched.content_type, url=fetched.url, charset=fetched.charset
         )
         source = page.site_name or (urlsplit(fetched.url).hostname or "")
-        return self.add_item(
-            TextItem(
-                title=page.title,
-                body=page.text,
-                url=fetched.url,
-                source=source[:200],
-                added_by=added_by,
-                published_at=page.published_at,
-                language=page.language,
-            )
+        return TextItem(
+            title=page.title,
+            body=page.text,
+            url=fetched.url,
+            source=source[:200],
+            added_by=added_by,
+            published_at=page.published_at,
+            language=page.language,
         )
 
     def add_many(self, items: Iterable[TextItem], *, batch_size: int = 200) -> Iterator[BulkResult]:

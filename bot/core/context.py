@@ -46,6 +46,8 @@ class Context:
     now: Callable[[], datetime] = utc_now
     on_subscriptions_changed: SubscriptionsHook | None = None
     bot_username: str = ""
+    # State a command module keeps between requests (its caches and limits), by module name.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
     _known_chats: dict[int, tuple[str, str, str]] = field(default_factory=dict, repr=False)
     _reply_languages: dict[int, str] = field(default_factory=dict, repr=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)

@@ -29,7 +29,9 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.core.app import APOLOGY, Core
+from bot.core.progress import reporting_progress
 from bot.core.types import Reply, Text, code
+from bot.telegram.progress import ProgressMessage
 from bot.telegram.replies import ReplySender
 from bot.telegram.requests import callback_request, core_chat, message_request
 from storage.store import Store
@@ -98,8 +100,13 @@ async def _on_text(
         admin_ids=adapter.settings.admin_ids,
         edited=edited,
     )
-    if request is not None:
-        await _answer(adapter, message, await adapter.core.handle(request))
+    if request is None:
+        return
+    reply_to = None if _is_private(message) else message.message_id
+    progress = ProgressMessage(adapter.sender, message.chat.id, reply_to=reply_to)
+    with reporting_progress(progress):
+        reply = await adapter.core.handle(request)
+    await progress.finish(reply)
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

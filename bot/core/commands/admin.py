@@ -10,6 +10,7 @@ import re
 
 from bot.core.context import Context
 from bot.core.format import MAX_ARTICLE_ID, bullets, is_url, parse_article_id, shorten, title_span
+from bot.core.progress import report_progress
 from bot.core.registry import callback, command
 from bot.core.types import Button, Reply, Request, Text, bold, code, italic
 from bot.i18n import N_
@@ -78,7 +79,10 @@ def _outcome_reply(outcome: AddOutcome) -> Reply:
 
 async def add_url(ctx: Context, req: Request, url: str) -> Reply:
     """Fetch, extract, summarize, tag and store ``url`` (admins only)."""
+    from bot.core.commands.links import fetching_notice
+
     ingestor = ctx.ingestor
+    await report_progress(fetching_notice(url))
     outcome = await ctx.fetching(ingestor.add_url, url, added_by=req.actor)
     await _audit(ctx, req, "/add", f"#{outcome.article.id} {url}")
     return _outcome_reply(outcome)

@@ -1,7 +1,8 @@
 """/latest, /summary and /search, their buttons, and plain text sent to the bot.
 
 /summary of a URL answers from the stored article with that URL; an unknown URL is fetched and
-stored only when an admin asks (the same as /add <url>), anyone else is told to ask an admin.
+summarized for anyone, without storing it (bot/core/commands/links.py); a URL pasted alone in a
+private chat is the same as /summary <url>.
 Plain text in a private chat: a "Summarize this" button cannot carry the text (callback_data
 holds 64 bytes), so a text long enough to summarize is summarized at once, with a hint; a short
 one gets a pointer to /help. In groups, plain text is chatter and is ignored.
@@ -193,19 +194,25 @@ async def on_more(ctx: Context, req: Request, payload: str) -> Reply:
 
 
 async def _stored_summary(ctx: Context, article: ArticleView, chat: ChatView) -> tuple[str, ...]:
-    """The stored summary cut to the chat's length.
+    """The stored summary cut to the chat's length."""
+    return await fitted_summary(ctx, article.summary, article.title, article.body, chat)
+
+
+async def fitted_summary(
+    ctx: Context, stored: tuple[str, ...], title: str, body: str, chat: ChatView
+) -> tuple[str, ...]:
+    """A summary made once (``stored``) cut to the chat's length.
 
     Recomputed from the body only when the chat wants more sentences than were stored and the
     body (roughly counted) has more to give.
     """
     wanted = max(1, chat.summary_length)
-    stored = article.summary
     if len(stored) >= wanted:
         return stored[:wanted]
-    if stored and len(stored) >= len(_SENTENCE_END.findall(article.body)):
+    if stored and len(stored) >= len(_SENTENCE_END.findall(body)):
         return stored
     try:
-        fresh = await ctx.call(summarize, article.body, sentences=wanted, title=article.title,
+        fresh = await ctx.call(summarize, body, sentences=wanted, title=title,
                                max_chars=budget_for(wanted))
     except SummarizerError:
         return stored
@@ -217,12 +224,12 @@ async def _article_reply(ctx: Context, req: Request, article: ArticleView) -> Re
     sentences = await _stored_summary(ctx, article, chat)
     item = summary_item(article, sentences, chat.timezone)
     keyboard = (
-        [[Button(_("Read the article"), url=article.url)]] if _button_url(article.url) else []
+        [[Button(_("Read the article"), url=article.url)]] if button_url(article.url) else []
     )
     return Reply.say(item, keyboard=keyboard)
 
 
-def _button_url(url: str | None) -> bool:
+def button_url(url: str | None) -> bool:
     return bool(url) and url.lower().startswith(("http://", "https://")) and len(url) < 2000
 
 
@@ -245,16 +252,9 @@ async def _summary_of_url(ctx: Context, req: Request, url: str) -> Reply:
     article = await ctx.call(ctx.store.find_article_by_url, url)
     if article is not None:
         return await _article_reply(ctx, req, article)
-    if not ctx.is_admin(req):
-        return Reply.say(
-            _(
-                "I don't have that article yet. Ask an admin to add it with /add <url>, "
-                "or paste its text after /summary."
-            )
-        )
-    from bot.core.commands.admin import add_url
+    from bot.core.commands.links import link_summary
 
-    return await add_url(ctx, req, url)
+    return await link_summary(ctx, req, url)
 
 
 async def _latest_article(ctx: Context) -> ArticleView | None:
@@ -368,6 +368,8 @@ async def plain_text(ctx: Context, req: Request) -> Reply:
     text = req.text.strip()
     if not text:
         return Reply.nothing()
+    if is_url(text):
+        return await _summary_of_url(ctx, req, text)
     if len(text) >= MIN_TEXT_TO_SUMMARIZE and len(text.split()) >= 12:
         return await _summarize_text(
             ctx,

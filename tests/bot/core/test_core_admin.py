@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.app import Core
-from ingest.pipeline import AddOutcome, IngestError, Ingestor
+from ingest.pipeline import AddOutcome, IngestError, Ingestor, TextItem
 from storage.store import Store
+from storage.views import ArticleDraft
 from tests.bot.core.conftest import (
     ADMIN_CHAT,
     ADMIN_ID,
@@ -96,14 +97,19 @@ class StubUrlIngestor(Ingestor):
             raise IngestError("The page answered 404 Not Found.")
         return self.add_text("Fetched title", ARTICLE_BODY, url=url, added_by=added_by)
 
+    def summarize_url(self, url: str) -> ArticleDraft:
+        return self.prepare(TextItem("Fetched title", ARTICLE_BODY, url))
+
 
 async def test_add_url_uses_the_ingestor(store: Store, settings) -> None:  # type: ignore[no-untyped-def]
     core = Core(store, settings, StubUrlIngestor(store))
     answer = await admin(core, "/add https://example.com/story")
     assert "Added #" in answer and "Fetched title" in answer
     assert "404 Not Found" in await admin(core, "/add https://example.com/missing")
+    before = store.count_articles()
     summary = await admin(core, "/summary https://example.com/other")
-    assert "Fetched title" in summary  # admins' unknown URLs are fetched and stored
+    assert "Fetched title" in summary and "/add" in summary
+    assert store.count_articles() == before  # shown, not stored: only /add stores
     await core.close()
 
 

@@ -223,8 +223,8 @@ async def test_summary_of_stored_url_and_unknown_url(core: Core, store: Store) -
     [article_id] = add_articles(store, 1)
     stored = reply_text(await send(core, "/summary https://example.com/news/0"))
     assert f"#{article_id} " in stored
-    unknown = reply_text(await send(core, "/summary https://example.com/other"))
-    assert "Ask an admin to add it with /add" in unknown
+    private = reply_text(await send(core, "/summary http://127.0.0.1:9/other"))
+    assert "private or local address" in private  # fetched for anyone, by the guarded fetcher
 
 
 async def test_summary_of_empty_looking_text_is_answered(core: Core) -> None:
