@@ -30,7 +30,7 @@ from bot.core.format import is_url
 from bot.core.progress import reporting_progress
 from bot.core.render import render_plain_all, text_plain
 from bot.core.textclean import valid_text
-from bot.core.types import Button, Chat, Message, Reply, Request, Text
+from bot.core.types import Button, Chat, Keyboard, Message, Reply, Request, Text
 
 if TYPE_CHECKING:
     from ingest.pipeline import Ingestor
@@ -92,6 +92,7 @@ class ConsoleChat:
         self.stdin = stdin
         self.stdout = stdout
         self.buttons: list[Button] = []
+        self.keyboards: list[Keyboard] = []  # per button: the keyboard of its message
         self._lock = threading.Lock()
         self.chat = Chat(CONSOLE_CHAT_ID, "console", "console", CONSOLE_USER)
         self.echo = not _is_tty(stdin)
@@ -108,8 +109,12 @@ class ConsoleChat:
         """Show messages the bot pushes on its own (digests); their buttons become current."""
         text, buttons = render_plain_all(messages)
         if buttons:
-            self.buttons = buttons
+            self._set_buttons(messages, buttons)
         self.write(f"\n{text}\n")
+
+    def _set_buttons(self, messages: Sequence[Message], buttons: list[Button]) -> None:
+        self.buttons = buttons
+        self.keyboards = [message.keyboard for message in messages for _ in message.buttons]
 
     def show(self, reply: Reply, *, pressed: bool = False) -> None:
         """Print a reply (its toast only after a button press, as Telegram shows it).
@@ -119,19 +124,24 @@ class ConsoleChat:
         """
         if reply.toast and pressed:
             self.write(f"({reply.toast})")
+        if reply.markup is not None and pressed:  # the pressed message's buttons changed
+            updated = Message(keyboard=reply.markup)
+            text, buttons = render_plain_all([updated])
+            self._set_buttons([updated], buttons)
+            self.write(f"(buttons updated)\n{text}\n")
         if not reply.messages:
             return
         text, buttons = render_plain_all(reply.messages)
         if buttons or not pressed:  # a typed command's answer retires the older buttons
-            self.buttons = buttons
+            self._set_buttons(reply.messages, buttons)
         self.write(("(updated)\n" if reply.edit else "") + text + "\n")
 
     async def _progress(self, text: Text) -> None:
         """What a slow command is doing ("Fetching example.com …"), as a line of its own."""
         self.write(text_plain(text))
 
-    def request(self, text: str) -> Request:
-        """The Request for a line typed by the local admin."""
+    def request(self, text: str, *, keyboard: Keyboard = ()) -> Request:
+        """The Request for a line typed by the local admin (or a press of ``keyboard``)."""
         text = valid_text(text)
         command, args = parse_command(text)
         return Request(
@@ -143,6 +153,7 @@ class ConsoleChat:
             text=text,
             is_admin=True,
             addressed=True,
+            keyboard=keyboard,
         )
 
     def _start_reader(self) -> None:
@@ -226,7 +237,8 @@ class ConsoleChat:
             self.write(f"Open {button.url} in your browser.")
             return
         data = button.callback_data or ""
-        self.show(await self.core.handle_callback(self.request(""), data), pressed=True)
+        request = self.request("", keyboard=self.keyboards[number - 1])
+        self.show(await self.core.handle_callback(request, data), pressed=True)
 
     async def run(self) -> int:
         """The read-answer loop; returns the exit status."""

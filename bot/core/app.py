@@ -24,6 +24,7 @@ from storage import StorageError
 from summarizer import SummarizerError
 
 if TYPE_CHECKING:
+    from bot.core.permissions import ChatAdmins
     from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class Core:
         now: Callable[[], datetime] = utc_now,
         on_subscriptions_changed: SubscriptionsHook | None = None,
         bot_username: str = "",
+        chat_admins: ChatAdmins | None = None,
     ) -> None:
         load_command_modules()
         self._owns_ingestor = ingestor is None
@@ -79,6 +81,7 @@ class Core:
             now=now,
             on_subscriptions_changed=on_subscriptions_changed,
             bot_username=bot_username,
+            chat_admins=chat_admins,
         )
 
     @staticmethod

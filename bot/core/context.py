@@ -22,6 +22,7 @@ from bot.core.types import Request
 from bot.i18n import AUTO, resolve_language
 
 if TYPE_CHECKING:
+    from bot.core.permissions import ChatAdmins
     from ingest.pipeline import Ingestor
     from storage.store import Store
     from storage.views import ChatView, TopicView
@@ -48,6 +49,9 @@ class Context:
     bot_username: str = ""
     # State a command module keeps between requests (its caches and limits), by module name.
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Who administers a group (the Telegram adapter asks getChatMember); None: nobody can be
+    # told to be one, so only anonymous administrators change a group (see permissions.py).
+    chat_admins: ChatAdmins | None = None
     _known_chats: dict[int, tuple[str, str, str]] = field(default_factory=dict, repr=False)
     _reply_languages: dict[int, str] = field(default_factory=dict, repr=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)

@@ -7,7 +7,7 @@ Nothing here knows about Telegram or about the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -54,6 +54,14 @@ class Request:
     edited: bool = False
     language: str = ""
     addressed: bool = False  # the command named this bot explicitly (/latest@ThisBot)
+    # The chat a message was sent on behalf of: a group's anonymous administrators write as
+    # the group itself (sender_chat_id == chat.id); a linked channel writes as the channel.
+    sender_chat_id: int | None = None
+    # A button press: the keyboard of the message whose button was pressed, so the answer can
+    # switch the pressed button (Subscribe <-> Unsubscribe) in place; () when unknown.
+    keyboard: Keyboard = ()
+    # A file sent with the message (a document): read through the adapter, with a bound.
+    attachment: Attachment | None = None
 
     @property
     def actor(self) -> str:
@@ -222,6 +230,11 @@ class Reply:
     messages: tuple[Message, ...] = ()
     edit: bool = False
     toast: str | None = None
+    # A new keyboard for the message whose button was pressed (Telegram:
+    # editMessageReplyMarkup), so the buttons follow the state; None leaves them.
+    markup: Keyboard | None = None
+    # Files to send after the messages (e.g. the feeds as OPML).
+    documents: tuple[Document, ...] = ()
 
     @classmethod
     def say(
@@ -245,6 +258,44 @@ class Reply:
     def nothing(cls, toast: str | None = None) -> Reply:
         """No message (a button press may still get a toast)."""
         return cls((), False, toast)
+
+    @classmethod
+    def follow(cls, keyboard: Keyboard, toast: str | None = None) -> Reply:
+        """No new message: the pressed message's buttons become ``keyboard``, with a toast."""
+        return cls((), False, toast, keyboard)
+
+    @classmethod
+    def file(cls, document: Document, *items: str | Span | Text) -> Reply:
+        """A document, with an optional message of ``items`` before it."""
+        messages = (Message.of(*items),) if items else ()
+        return cls(messages, documents=(document,))
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file the bot sends: its name, bytes, MIME type and a short plain-text caption."""
+
+    filename: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+    caption: str = ""
+
+
+class AttachmentTooLarge(Exception):
+    """The file is larger than the reader's bound (refused before or while downloading)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file a user sent, as the core sees it: name, declared size, and a bounded reader.
+
+    ``read(limit)`` returns the content, or raises AttachmentTooLarge past ``limit`` bytes
+    (the adapter stops downloading there: a declared size can lie).
+    """
+
+    filename: str
+    size: int | None
+    read: Callable[[int], Awaitable[bytes]]
 
 
 @dataclass(frozen=True, slots=True)

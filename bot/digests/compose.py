@@ -208,9 +208,12 @@ def decode_instant(raw: str) -> datetime | None:
         return None
 
 
-def stories_data(topic_id: int, start: datetime, end: datetime, offset: int) -> str:
-    """The "more stories" button: ``stories:<topic id>:<start>:<end>:<offset>`` (< 64 bytes)."""
-    return f"{STORIES_PREFIX}:{topic_id}:{encode_instant(start)}:{encode_instant(end)}:{offset}"
+def stories_data(
+    topic_id: int, start: datetime, end: datetime, offset: int, prefix: str = STORIES_PREFIX
+) -> str:
+    """The "more stories" button: ``stories:<topic id>:<start>:<end>:<offset>`` (< 64 bytes);
+    ``prefix`` names another button over the same window (the list's own paging)."""
+    return f"{prefix}:{topic_id}:{encode_instant(start)}:{encode_instant(end)}:{offset}"
 
 
 def build_messages(

@@ -28,6 +28,7 @@ from bot.core.app import Core
 from bot.observability.http import HttpPortError
 from bot.observability.service import BOT_DATA_KEY as OBSERVABILITY_KEY
 from bot.observability.service import Observability
+from bot.telegram.chat_admins import TelegramChatAdmins
 from bot.telegram.handlers import BOT_DATA_KEY, COMMAND_NAME, Adapter, register_handlers
 from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_polling
 from bot.telegram.ratelimit import ChatRateLimiter
@@ -176,6 +177,8 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
+    if core.ctx.chat_admins is None:  # groups: only their administrators change them
+        core.ctx.chat_admins = TelegramChatAdmins(application.bot)
     # PTB's webhook server reads a body before checking the secret; ours refuses on the headers
     # (bot/telegram/webhook.py). Polling is PTB's own, unchanged.
     application.updater = GuardedUpdater(application.bot, application.update_queue)

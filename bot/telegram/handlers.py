@@ -143,6 +143,8 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer((reply.toast or "")[:200] or None)
     except BadRequest as error:  # pressed long ago: too late to answer, still worth acting on
         log.info("could not answer button press %s: %s", query.id, error)
+    if reply.markup is not None:  # the buttons follow: Subscribe <-> Unsubscribe in place
+        await adapter.sender.edit_keyboard(chat.id, request.message_id, reply.markup)
     if not reply.messages:
         return
     if reply.edit:

@@ -118,6 +118,19 @@ class ReplySender:
             return True
         return True
 
+    async def edit_keyboard(self, chat_id: int, message_id: int | None, keyboard: Keyboard) -> None:
+        """Give message ``message_id`` the new ``keyboard`` (editMessageReplyMarkup)."""
+        if message_id is None:
+            return
+        try:
+            await self.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=inline_markup(keyboard)
+            )
+        except BadRequest as error:  # unchanged, or the message is gone: nothing to follow
+            log.info("could not edit the buttons of %s in chat %s: %s", message_id, chat_id, error)
+        except Forbidden as error:
+            await self.mark_blocked(chat_id, error)
+
     async def mark_blocked(self, chat_id: int, error: Exception) -> None:
         """The chat refused us (blocked, kicked): pause it until it comes back."""
         log.info("chat %s is unreachable (%s): marking it blocked", chat_id, error)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from telegram import CallbackQuery, Message, User
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, User
 from telegram import Chat as TgChat
 
 from bot.core.commandline import split_command
 from bot.core.textclean import valid_text
-from bot.core.types import Chat, ChatType, Request
+from bot.core.types import Button, Chat, ChatType, Keyboard, Request
 
 _CHAT_TYPES: frozenset[str] = frozenset({"private", "group", "supergroup", "channel"})
 
@@ -65,13 +65,36 @@ def message_request(
         edited=edited,
         language=valid_text(user.language_code or "") if user else "",
         addressed=addressed,
+        sender_chat_id=message.sender_chat.id if message.sender_chat is not None else None,
     )
+
+
+def core_keyboard(markup: InlineKeyboardMarkup | None) -> Keyboard:
+    """The core's buttons for a message's inline keyboard; () when a button is of a kind the
+    core does not make (it could not be sent back unchanged)."""
+    if markup is None:
+        return ()
+    rows: list[tuple[Button, ...]] = []
+    for row in markup.inline_keyboard:
+        buttons: list[Button] = []
+        for button in row:
+            if button.callback_data is not None and isinstance(button.callback_data, str):
+                buttons.append(Button(valid_text(button.text), valid_text(button.callback_data)))
+            elif button.url is not None:
+                buttons.append(Button(valid_text(button.text), url=button.url))
+            else:
+                return ()
+        rows.append(tuple(buttons))
+    return tuple(rows)
 
 
 def callback_request(query: CallbackQuery, chat: TgChat, *, admin_ids: Collection[int]) -> Request:
     """The Request for a button press in ``chat``."""
     user = query.from_user
-    message_id = query.message.message_id if query.message is not None else None
+    message = query.message
+    message_id = message.message_id if message is not None else None
+    # An old message comes as InaccessibleMessage, without its keyboard.
+    markup = message.reply_markup if isinstance(message, Message) else None
     return Request(
         chat=core_chat(chat),
         user_id=user.id,
@@ -81,4 +104,5 @@ def callback_request(query: CallbackQuery, chat: TgChat, *, admin_ids: Collectio
         message_id=message_id,
         language=valid_text(user.language_code or ""),
         addressed=True,
+        keyboard=core_keyboard(markup),
     )

@@ -281,3 +281,18 @@ def test_every_command_example_of_the_readme_works_as_written(settings: Settings
             assert failure not in reply, f"{example!r} answered: {reply.strip()[:300]}"
     assert "Subscribed to World economy: every Monday at 09:00 (UTC)." in out
     assert "Updated your digest of World economy: daily at" in out
+
+
+def test_buttons_follow_in_the_console(settings: Settings) -> None:
+    # /topics lists seven default topics; [3] is Energy. Pressing it subscribes and prints the
+    # buttons again with Energy switched; pressing the same number again unsubscribes.
+    _, out = chat(settings, "/topics\n3\n3\n/latest 2\n3\n4\n/quit\n")
+    assert "(Subscribed to Energy: daily at 08:00 (UTC).)" in out
+    assert "(buttons updated)\n" in out and "[3] ✓ Energy — unsubscribe" in out
+    assert "(Unsubscribed from Energy)" in out
+    after = out.split("(Unsubscribed from Energy)", 1)[1]
+    assert "[3] Subscribe: Energy" in after
+    # More ▸ re-renders the list in place: "(updated)", with ◂ Back beside More ▸.
+    assert "(updated)\nLatest articles (from 3)" in out
+    assert "[3] ◂ Back  [4] More ▸" in out
+    assert "(updated)\nLatest articles (from 5)" in out

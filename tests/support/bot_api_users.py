@@ -65,9 +65,17 @@ class UserActions:
         reply_to: BotMessage | dict[str, Any] | None = None,
         entities: list[dict[str, Any]] | None = None,
         forward_from: FakeUser | None = None,
+        sender_chat: FakeChat | None = None,
     ) -> dict[str, Any]:
-        """``user`` writes ``text`` in ``chat`` (bot_command entities added like Telegram's)."""
+        """``user`` writes ``text`` in ``chat`` (bot_command entities added like Telegram's).
+
+        ``sender_chat``: written on behalf of a chat, as Telegram sends it: the group itself
+        for an anonymous administrator (``user`` should then be ``GROUP_ANONYMOUS_BOT``), or a
+        linked channel.
+        """
         extra: dict[str, Any] = {"text": text}
+        if sender_chat is not None:
+            extra["sender_chat"] = sender_chat.to_dict()
         found = command_entities(text) if entities is None else entities
         if found:
             extra["entities"] = found

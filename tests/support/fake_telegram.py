@@ -30,6 +30,10 @@ class FakeUser:
         return data
 
 
+# The user Telegram puts in "from" of a group's anonymous administrators' messages.
+GROUP_ANONYMOUS_BOT = FakeUser(1087968824, "Group", username="GroupAnonymousBot", is_bot=True)
+
+
 @dataclass(frozen=True, slots=True)
 class FakeChat:
     """A chat: ``private`` (id = the user's id), ``group``, ``supergroup`` or ``channel``."""

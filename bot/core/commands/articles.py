@@ -91,7 +91,10 @@ def _listing(
     chat: ChatView,
     requested: int,
     more_data: str | None,
+    back_data: str | None = None,
 ) -> Message:
+    """A page of articles with Summary buttons, then "◂ Back" (past the first page) and
+    "More ▸" (when there is more): a press edits this message in place."""
     items = [header, *(article_item(article, chat.timezone) for article in page.items)]
     buttons = [
         Button(_("Summary #{id}").format(id=article.id), f"sum:{article.id}")
@@ -99,8 +102,10 @@ def _listing(
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     has_more = page.has_more or (page.total is None and len(page.items) == requested)
+    paging = [Button(_("◂ Back"), back_data)] if back_data else []
     if has_more and more_data:
-        rows.append([Button(_("More ▸"), more_data)])
+        paging.append(Button(_("More ▸"), more_data))
+    rows.append(paging)
     return Message.of(*items, keyboard=rows)
 
 
@@ -115,8 +120,8 @@ async def _latest_page(
         offset=offset,
     )
     if not page.items:
-        if offset:
-            return Reply.say(_("That was all: there are no older articles."))
+        if offset:  # a More press on a list that has shrunk meanwhile: keep the list
+            return Reply.nothing(toast=_("That was all: there are no older articles."))
         if topic:
             empty = _("No articles in {topic} yet.").format(topic=topic.name)
         else:
@@ -127,7 +132,9 @@ async def _latest_page(
     if offset:
         title += " " + _("(from {position})").format(position=offset + 1)
     more = _more_data(offset + len(page.items), count, topic)
-    return Reply((_listing(Text.of(bold(title)), page, chat, count, more),))
+    back = _more_data(max(0, offset - count), count, topic) if offset else None
+    listing = _listing(Text.of(bold(title)), page, chat, count, more, back)
+    return Reply((listing,))
 
 
 def _more_data(offset: int, count: int, topic: TopicView | None) -> str:
@@ -180,7 +187,8 @@ async def latest(ctx: Context, req: Request) -> Reply:
 
 @callback("more")
 async def on_more(ctx: Context, req: Request, payload: str) -> Reply:
-    """The More button of /latest: ``more:<offset>+<page size>:<topic slug or ->``."""
+    """More ▸ and ◂ Back of /latest: ``more:<offset>+<page size>:<topic slug or ->``; the
+    list is edited in place."""
     position, _sep, slug = payload.partition(":")
     raw_offset, _sep, raw_count = position.partition("+")
     offset = _bounded_int(raw_offset, 0, 0, 10**8)
@@ -190,7 +198,8 @@ async def on_more(ctx: Context, req: Request, payload: str) -> Reply:
         topic = await _topic_from_callback(ctx, slug)
         if topic is None:
             return Reply.nothing(toast=_("That topic no longer exists."))
-    return await _latest_page(ctx, req, count, offset, topic)
+    reply = await _latest_page(ctx, req, count, offset, topic)
+    return Reply(reply.messages, edit=True, toast=reply.toast)
 
 
 async def _stored_summary(ctx: Context, article: ArticleView, chat: ChatView) -> tuple[str, ...]:
@@ -321,7 +330,7 @@ async def _search_page(ctx: Context, req: Request, query: str, offset: int) -> R
     page = await ctx.call(ctx.store.search_articles, query, PAGE_SIZE, offset=offset)
     if not page.items:
         if offset:
-            return Reply.say(_("No more results."))
+            return Reply.nothing(toast=_("No more results."))
         return Reply.say(
             fill(_("Nothing found for {query}. Try other words, or /latest."), query=bold(query))
         )
@@ -329,7 +338,8 @@ async def _search_page(ctx: Context, req: Request, query: str, offset: int) -> R
     if offset:
         header += " " + _("(from {position})").format(position=offset + 1)
     more = fit_callback(f"search:{offset + len(page.items)}:", query)
-    return Reply((_listing(header, page, chat, PAGE_SIZE, more),))
+    back = fit_callback(f"search:{max(0, offset - PAGE_SIZE)}:", query) if offset else None
+    return Reply((_listing(header, page, chat, PAGE_SIZE, more, back),))
 
 
 @command(
@@ -352,13 +362,15 @@ async def search(ctx: Context, req: Request) -> Reply:
 
 @callback("search")
 async def on_search(ctx: Context, req: Request, payload: str) -> Reply:
-    """The More button of /search: ``search:<offset>:<query>`` (long queries cut to fit)."""
+    """More ▸ and ◂ Back of /search: ``search:<offset>:<query>`` (long queries cut to fit);
+    the list is edited in place."""
     raw_offset, _sep, query = payload.partition(":")
     offset = int(raw_offset) if raw_offset.isdigit() and len(raw_offset) < 9 else 0
     query = " ".join(query.split())
     if not query:
         return Reply.nothing(toast=_("This button no longer works."))
-    return await _search_page(ctx, req, query, offset)
+    reply = await _search_page(ctx, req, query, offset)
+    return Reply(reply.messages, edit=True, toast=reply.toast)
 
 
 async def plain_text(ctx: Context, req: Request) -> Reply:

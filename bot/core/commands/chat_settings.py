@@ -4,6 +4,7 @@ notes."""
 from __future__ import annotations
 
 from bot.core.context import Context
+from bot.core.permissions import Change, change_refusal
 from bot.core.registry import command
 from bot.core.template import fill
 from bot.core.timezones import resolve_timezone, zone_label
@@ -75,6 +76,9 @@ async def settings(ctx: Context, req: Request) -> Reply:
     words = req.args.split()
     if not words:
         return _show(await ctx.chat_view(req))
+    refused = await change_refusal(ctx, req, Change.SETTINGS)
+    if refused:
+        return Reply.say(refused)
     key, values = words[0].lower(), words[1:]
     if key in {"tz", "timezone", "zone", "time_zone", "пояс"}:
         if not values:

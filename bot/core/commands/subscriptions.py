@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core.commands.topics import topic_button
 from bot.core.context import Context
+from bot.core.permissions import Change, change_refusal
 from bot.core.registry import callback, command
 from bot.core.template import fill
 from bot.core.timezones import zone_label
-from bot.core.types import Button, Message, Reply, Request, Text, bold, code
+from bot.core.types import Button, Keyboard, Message, Reply, Request, Text, bold, code
 from bot.digests.compose import DigestComposer, empty_note, window_start
 from bot.digests.schedule import (
     DEFAULT_TIME,
@@ -74,15 +76,29 @@ async def _topic_buttons(
 ) -> list[list[Button]]:
     topics = await ctx.call(ctx.store.list_topics)
     subscribed = {sub.topic.id for sub in await ctx.call(ctx.store.chat_subscriptions, chat_id)}
-    rows: list[list[Button]] = []
-    for topic in topics[:MAX_TOPIC_BUTTONS]:
-        if topic.id in subscribed:
-            label = _("✓ {topic} — unsubscribe").format(topic=topic.name)
-            rows.append([Button(label, f"unsub:{topic.id}")])
-        elif not subscribed_only:
-            label = _("Subscribe: {topic}").format(topic=topic.name)
-            rows.append([Button(label, f"sub:{topic.id}")])
-    return rows
+    return [
+        [topic_button(topic, topic.id in subscribed)]
+        for topic in topics[:MAX_TOPIC_BUTTONS]
+        if topic.id in subscribed or not subscribed_only
+    ]
+
+
+def _followed(req: Request, topic: TopicView, subscribed: bool) -> Keyboard | None:
+    """The pressed message's keyboard with this topic's button switched to the new state.
+
+    None when the press carried no keyboard holding the topic's button (then the answer is a
+    message, as for a typed command).
+    """
+    mine = {f"sub:{topic.id}", f"unsub:{topic.id}"}
+    if not any(button.callback_data in mine for row in req.keyboard for button in row):
+        return None
+    return tuple(
+        tuple(
+            topic_button(topic, subscribed) if button.callback_data in mine else button
+            for button in row
+        )
+        for row in req.keyboard
+    )
 
 
 async def _find_topic(ctx: Context, name: str) -> TopicView:
@@ -156,6 +172,9 @@ async def _subscribe(
 )
 async def subscribe(ctx: Context, req: Request) -> Reply:
     """Subscribe the chat to a topic; without arguments, show the topics as buttons."""
+    refused = await change_refusal(ctx, req, Change.SUBSCRIPTIONS)
+    if refused:
+        return Reply.say(refused)
     if not req.args.strip():
         rows = await _topic_buttons(ctx, req.chat.id)
         if not rows:
@@ -205,6 +224,9 @@ async def _reject_trailing_words(ctx: Context, name: str) -> None:
 )
 async def unsubscribe(ctx: Context, req: Request) -> Reply:
     """Stop a topic's digest; without arguments, show the chat's subscriptions as buttons."""
+    refused = await change_refusal(ctx, req, Change.SUBSCRIPTIONS)
+    if refused:
+        return Reply.say(refused)
     name = req.args.strip()
     if not name:
         rows = await _topic_buttons(ctx, req.chat.id, subscribed_only=True)
@@ -365,25 +387,45 @@ async def _topic_by_id(ctx: Context, payload: str) -> TopicView | None:
 
 @callback("sub")
 async def on_subscribe(ctx: Context, req: Request, payload: str) -> Reply:
-    """The Subscribe button: a daily digest at the default time (an existing one is kept)."""
+    """The Subscribe button: a daily digest at the default time (an existing one is kept).
+
+    The pressed button turns into Unsubscribe in place (the toast says what was done).
+    """
     topic = await _topic_by_id(ctx, payload)
     if topic is None:
         return Reply.nothing(toast=_("That topic no longer exists. See /topics."))
+    refused = await change_refusal(ctx, req, Change.SUBSCRIPTIONS)
+    if refused:
+        return Reply.nothing(toast=refused[:200])
     subs = await ctx.call(ctx.store.chat_subscriptions, req.chat.id)
     current = next((s for s in subs if s.topic.id == topic.id), None)
+    followed = _followed(req, topic, subscribed=True)
     if current is not None:
-        return Reply.nothing(
-            toast=_("Already subscribed: {schedule}").format(
-                schedule=describe(current.local_time, current.weekday)
-            )
+        toast = _("Already subscribed: {schedule}").format(
+            schedule=describe(current.local_time, current.weekday)
         )
-    return await _subscribe(ctx, req, topic, DEFAULT_TIME, None)
+        return Reply(toast=toast[:200], markup=followed)
+    reply = await _subscribe(ctx, req, topic, DEFAULT_TIME, None)
+    if followed is None:
+        return reply
+    chat = await ctx.chat_view(req)
+    toast = _("Subscribed to {topic}: {schedule} ({zone}).").format(
+        topic=topic.name, schedule=describe(DEFAULT_TIME, None), zone=zone_label(chat.timezone)
+    )
+    return Reply.follow(followed, toast[:200])
 
 
 @callback("unsub")
 async def on_unsubscribe(ctx: Context, req: Request, payload: str) -> Reply:
-    """The Unsubscribe button."""
+    """The Unsubscribe button; the pressed button turns into Subscribe in place."""
     topic = await _topic_by_id(ctx, payload)
     if topic is None:
         return Reply.nothing(toast=_("That topic no longer exists. See /topics."))
-    return await _unsubscribe(ctx, req, topic)
+    refused = await change_refusal(ctx, req, Change.SUBSCRIPTIONS)
+    if refused:
+        return Reply.nothing(toast=refused[:200])
+    reply = await _unsubscribe(ctx, req, topic)
+    followed = _followed(req, topic, subscribed=False)
+    if followed is None:
+        return reply
+    return Reply.follow(followed, reply.toast)

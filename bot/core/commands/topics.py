@@ -7,8 +7,17 @@ from bot.core.registry import command
 from bot.core.template import fill
 from bot.core.types import Button, Reply, Request, Text, bold, code, italic
 from bot.i18n import N_, _
+from storage.views import TopicView
 
 MAX_LISTED = 50
+
+
+def topic_button(topic: TopicView, subscribed: bool) -> Button:
+    """The button that switches a topic's digest: it shows the chat's state and flips it."""
+    if subscribed:
+        label = _("✓ {topic} — unsubscribe").format(topic=topic.name)
+        return Button(label[:60], f"unsub:{topic.id}")
+    return Button(_("Subscribe: {topic}").format(topic=topic.name)[:60], f"sub:{topic.id}")
 
 
 @command(
@@ -17,7 +26,8 @@ MAX_LISTED = 50
     usage="/topics",
 )
 async def topics(ctx: Context, req: Request) -> Reply:
-    """List topics; the buttons (sub:<id> / unsub:<id>) are handled by the digest commands."""
+    """List topics; the buttons (sub:<id> / unsub:<id>) are handled by the digest commands
+    (bot/core/commands/subscriptions.py), which switch them in place."""
     all_topics = await ctx.call(ctx.store.list_topics)
     if not all_topics:
         hint = " " + _("Add one with /addtopic.") if ctx.is_admin(req) else ""
@@ -26,15 +36,11 @@ async def topics(ctx: Context, req: Request) -> Reply:
     subscribed = {sub.topic.id for sub in subscriptions if sub.active}
     lines: list[str | Text] = []
     rows: list[list[Button]] = []
+    # The chat's state is on the buttons only (a ✓ on the button, not in the text): a press
+    # switches the button in place, and a mark in the text would then be out of date.
     for topic in all_topics[:MAX_LISTED]:
-        mark = " " + _("✓ subscribed") if topic.id in subscribed else ""
-        lines.append(Text.of("• ", bold(topic.name), " (", code(topic.slug), ")", italic(mark)))
-        if topic.id in subscribed:
-            label = _("Unsubscribe: {topic}").format(topic=topic.name)[:60]
-            rows.append([Button(label, f"unsub:{topic.id}")])
-        else:
-            label = _("Subscribe: {topic}").format(topic=topic.name)[:60]
-            rows.append([Button(label, f"sub:{topic.id}")])
+        lines.append(Text.of("• ", bold(topic.name), " (", code(topic.slug), ")"))
+        rows.append([topic_button(topic, topic.id in subscribed)])
     body: list[str | Text] = []
     for index, line in enumerate(lines):
         body += ["\n" if index else "", line]

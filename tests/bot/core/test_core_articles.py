@@ -71,9 +71,15 @@ async def test_latest_more_button_pages(core: Core, store: Store) -> None:
     reply = await core.handle_callback(request(""), "more:5:-")
     text = reply_text(reply)
     assert f"#{ids[1]} " in text and f"#{ids[0]} " in text and f"#{ids[6]} " not in text
-    assert "more:" not in " ".join(buttons(reply))
+    assert reply.edit  # the list changes in place
+    # The last page: "◂ Back" to the page before, no "More ▸".
+    assert buttons(reply) == [f"sum:{ids[1]}", f"sum:{ids[0]}", "more:0+5:-"]
+    assert [b.label for b in reply.messages[0].keyboard[-1]] == ["◂ Back"]
+    back = await core.handle_callback(request(""), "more:0+5:-")
+    assert back.edit and "Latest articles\n" in reply_text(back) + "\n"
+    assert buttons(back)[-1] == "more:5+5:-"  # the first page again: no Back
     done = await core.handle_callback(request(""), "more:50:-")
-    assert "no older articles" in reply_text(done)
+    assert done.messages == () and "no older articles" in (done.toast or "")
 
 
 async def test_latest_count_and_topic_by_slug_or_name(core: Core, store: Store) -> None:
@@ -321,4 +327,4 @@ async def test_more_keeps_the_page_size_the_user_asked_for(core: Core, store: St
     assert buttons(reply)[-1] == "more:3+3:-"
     page = await core.handle_callback(request(""), "more:3+3:-")
     newest_first = list(reversed(ids))
-    assert buttons(page) == [f"sum:{i}" for i in newest_first[3:6]] + ["more:6+3:-"]
+    assert buttons(page) == [f"sum:{i}" for i in newest_first[3:6]] + ["more:0+3:-", "more:6+3:-"]

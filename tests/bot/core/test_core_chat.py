@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.config import Settings
@@ -28,7 +30,33 @@ async def test_topics_shows_unsubscribe_for_subscribed_topics(core: Core, store:
     store.subscribe(PRIVATE.id, energy.id)
     reply = await send(core, "/topics")
     assert f"unsub:{energy.id}" in [b.callback_data for b in reply.messages[0].buttons]
-    assert "✓ subscribed" in reply_text(reply)
+    assert "✓ Energy — unsubscribe" in reply_text(reply)  # the state is on the button
+
+
+async def test_topic_buttons_switch_in_place(core: Core, store: Store) -> None:
+    listing = await send(core, "/topics")
+    keyboard = listing.messages[0].keyboard
+    energy = store.find_topic("energy")
+    assert energy is not None
+    pressed = await core.handle_callback(
+        replace(request(""), keyboard=keyboard), f"sub:{energy.id}"
+    )
+    assert pressed.messages == ()  # no new message: the keyboard follows
+    assert pressed.toast == "Subscribed to Energy: daily at 08:00 (UTC)."
+    assert pressed.markup is not None
+    switched = [b for row in pressed.markup for b in row if b.callback_data == f"unsub:{energy.id}"]
+    assert [b.label for b in switched] == ["✓ Energy — unsubscribe"]
+    assert len(pressed.markup) == len(keyboard)  # every other button as it was
+    assert [s.topic.slug for s in store.chat_subscriptions(PRIVATE.id)] == ["energy"]
+    back = await core.handle_callback(
+        replace(request(""), keyboard=pressed.markup), f"unsub:{energy.id}"
+    )
+    assert back.markup == keyboard and back.toast == "Unsubscribed from Energy"
+    assert store.chat_subscriptions(PRIVATE.id) == []
+    # A stale keyboard (someone else already subscribed) is put right, with the state.
+    store.subscribe(PRIVATE.id, energy.id)
+    stale = await core.handle_callback(replace(request(""), keyboard=keyboard), f"sub:{energy.id}")
+    assert stale.markup == pressed.markup and "Already subscribed" in (stale.toast or "")
 
 
 async def test_topics_when_there_are_none(core: Core, store: Store) -> None:

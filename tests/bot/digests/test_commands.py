@@ -196,13 +196,21 @@ async def test_the_more_stories_button_lists_the_rest_a_page_at_a_time(
     text = plain(listing)
     assert "More in China–Russia relations (stories 11–13 of 15)" in text
     assert text.count("https://news.example/story/") == 3
+    assert not listing.edit  # the digest stays; the list comes as a new message
     labels = [b.label for b in listing.messages[0].buttons]
-    assert labels[:3] == [f"Summary #{n}" for n in (5, 4, 3)] and labels[3] == "Next 2"
+    assert labels == [*(f"Summary #{n}" for n in (5, 4, 3)), "More ▸"]  # no Back to the digest
     last = await core.handle_callback(
         Request(chat=CHAT, user_id=42), listing.messages[0].buttons[3].callback_data or ""
     )
+    assert last.edit  # the list's own buttons edit it in place
     assert "(stories 14–15 of 15)" in plain(last)
-    assert not any(b.label.startswith("Next") for b in last.messages[0].buttons)
+    labels = [b.label for b in last.messages[0].buttons]
+    assert labels == ["Summary #2", "Summary #1", "◂ Back"]
+    back = await core.handle_callback(
+        Request(chat=CHAT, user_id=42), last.messages[0].buttons[-1].callback_data or ""
+    )
+    assert back.edit and "(stories 11–13 of 15)" in plain(back)
+    assert [b.label for b in back.messages[0].buttons][-1] == "More ▸"
 
 
 @pytest.mark.parametrize(
@@ -213,6 +221,8 @@ async def test_the_more_stories_button_lists_the_rest_a_page_at_a_time(
         "stories:99999:1:2:0",
         "stories:1:zzzzzzzzzzzzzz:1:0",
         "stories:a:b:c:d",
+        "storypage:1:1:2:0",
+        "storypage:1:x:y:0:0",
     ],
 )
 async def test_a_forged_more_stories_button_gets_a_toast(
@@ -221,4 +231,5 @@ async def test_a_forged_more_stories_button_gets_a_toast(
     make_topic(sqlite_store)
     reply = await core.handle_callback(Request(chat=CHAT, user_id=42), data)
     assert reply.messages == () or "No more stories" in plain(reply)
-    assert reply.toast is None or "no longer works" in reply.toast
+    toast = reply.toast or ""
+    assert reply.toast is None or "no longer works" in toast or "No more stories" in toast

@@ -75,6 +75,7 @@ async def test_group_migration_moves_settings_and_subscriptions(
     telegram_bot: ChatDriver, sample_store: Store
 ) -> None:
     server = telegram_bot.server
+    server.set_member(GROUP, USER, "administrator")  # only a group's admins change it
     await telegram_bot.send(GROUP, USER, "/settings tz Europe/Berlin")
     await telegram_bot.send(GROUP, USER, "/subscribe energy 07:15")
     new_id = -1000000004004
