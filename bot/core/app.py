@@ -17,13 +17,14 @@ from bot.config import Settings
 from bot.core import registry
 from bot.core.context import Context, SubscriptionsHook, utc_now
 from bot.core.types import CommandInfo, Reply, Request, Text, bold
-from bot.i18n import N_, _, set_language, use_language
+from bot.i18n import AUTO, N_, _, resolve_language, set_language, use_language
 from ingest.pipeline import IngestError, Ingestor
 from ingest.tagging import RuleError
 from storage import StorageError
 from summarizer import SummarizerError
 
 if TYPE_CHECKING:
+    from bot.core.commands.inline import InlineAnswer
     from bot.core.permissions import ChatAdmins
     from storage.store import Store
 
@@ -153,6 +154,22 @@ class Core:
         except Exception:
             log.exception("callback %r failed in chat %s", prefix, req.chat.id)
             return Reply.nothing(toast=_(APOLOGY))
+
+    async def handle_inline(self, req: Request) -> InlineAnswer:
+        """Answer an inline query (``req.args`` is what was typed); never raises.
+
+        Nothing is stored: the user may have no chat with the bot at all. The language is the
+        user's own (an inline query comes from no chat whose /settings lang could apply).
+        """
+        # Imported here, not at the top: command modules register in COMMAND_MODULES' order.
+        from bot.core.commands.inline import InlineAnswer, answer_inline
+
+        try:
+            set_language(resolve_language(AUTO, req.language))
+            return await answer_inline(self.ctx, req)
+        except Exception:
+            log.exception("inline query from %s failed", req.user_id)
+            return InlineAnswer(cache_seconds=0)
 
     async def _plain_text(self, req: Request) -> Reply:
         from bot.core.commands.articles import plain_text

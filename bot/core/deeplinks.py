@@ -5,7 +5,8 @@ callback buttons: a press in a channel would answer nobody) and the ``/start`` c
 the format:
 
 - ``sum_<id>``: open the summary of article ``<id>``;
-- ``sub_<slug>``: offer to subscribe to the topic ``<slug>``.
+- ``sub_<slug>``: offer to subscribe to the topic ``<slug>``;
+- ``inline``: the button above inline-mode results: just the welcome.
 
 Telegram passes the payload only when it is 1-64 characters of ``A-Z a-z 0-9 _ -``
 (https://core.telegram.org/bots/features#deep-linking), so the builders refuse anything else
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 MAX_PAYLOAD = 64
 ARTICLE_PREFIX = "sum_"
 TOPIC_PREFIX = "sub_"
+INLINE_PAYLOAD = "inline"
 
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Article ids are positive integers; 18 digits keeps them inside a signed 64-bit column.
@@ -44,7 +46,12 @@ class TopicLink:
     slug: str
 
 
-DeepLink = ArticleLink | TopicLink
+@dataclass(frozen=True, slots=True)
+class WelcomeLink:
+    """``inline``: the chat opened from inline mode's button; the usual welcome."""
+
+
+DeepLink = ArticleLink | TopicLink | WelcomeLink
 
 
 class NotADeepLink(ValueError):
@@ -92,6 +99,8 @@ def parse_start(payload: str) -> DeepLink:
     payload = payload.strip()
     if not _PAYLOAD.match(payload):
         raise NotADeepLink(payload)
+    if payload == INLINE_PAYLOAD:
+        return WelcomeLink()
     if payload.startswith(ARTICLE_PREFIX):
         digits = payload.removeprefix(ARTICLE_PREFIX)
         if _ARTICLE_ID.match(digits):

@@ -41,7 +41,13 @@ from summarizer.languages import load_detector
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = [
+    "message",
+    "edited_message",
+    "callback_query",
+    "inline_query",
+    "my_chat_member",
+]
 RATE_LIMIT_RETRIES = 5
 CONCURRENT_UPDATES = 16
 WEBHOOK_SECRET_ENV = "NEWSBOT_WEBHOOK_SECRET"

@@ -23,6 +23,7 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -31,6 +32,7 @@ from bot.config import Settings
 from bot.core.app import APOLOGY, Core
 from bot.core.progress import reporting_progress
 from bot.core.types import Reply, Text, code
+from bot.telegram.inline import on_inline_query
 from bot.telegram.progress import ProgressMessage
 from bot.telegram.replies import ReplySender
 from bot.telegram.requests import callback_request, core_chat, message_request
@@ -220,6 +222,7 @@ def register_handlers(application: Application, adapter: Adapter) -> None:
             MessageHandler(filters.TEXT & filters.UpdateType.EDITED_MESSAGE, on_edited_message),
             MessageHandler(_CONTENT_WITHOUT_TEXT & new_messages, on_content_without_text),
             CallbackQueryHandler(on_callback),
+            InlineQueryHandler(on_inline_query),
             ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         ]
     )

@@ -34,6 +34,7 @@ BOOL_FIELDS = frozenset(
         "show_alert",
         "drop_pending_updates",
         "allow_paid_broadcast",
+        "is_personal",
     }
 )
 JSON_FIELDS = frozenset(
@@ -46,6 +47,8 @@ JSON_FIELDS = frozenset(
         "scope",
         "link_preview_options",
         "reply_parameters",
+        "results",
+        "button",
     }
 )
 _INTEGER = re.compile(r"-?\d{1,20}")

@@ -28,6 +28,7 @@ from typing import Any
 from aiohttp import ClientSession, ClientTimeout, web
 
 from tests.support.api_params import normalize_params
+from tests.support.bot_api_inline import InlineAnswer, InlineQueries
 from tests.support.bot_api_members import ChatMembers
 from tests.support.bot_api_methods import BotApiMethods
 from tests.support.bot_api_readouts import Readouts
@@ -88,7 +89,7 @@ class _Hold:
     held: int = 0
 
 
-class BotApiServer(UserActions, Readouts, ChatMembers, BotApiMethods):
+class BotApiServer(UserActions, Readouts, ChatMembers, InlineQueries, BotApiMethods):
     """The fake Bot API; use as a context manager or call ``start``/``stop``."""
 
     def __init__(
@@ -137,6 +138,9 @@ class BotApiServer(UserActions, Readouts, ChatMembers, BotApiMethods):
         self._migrated: dict[int, int] = {}
         self._open_callbacks: dict[str, dict[str, Any]] = {}
         self._callback_answers: list[CallbackAnswer] = []
+        self._open_inline_queries: dict[str, dict[str, Any]] = {}
+        self._inline_answers: list[InlineAnswer] = []
+        self._inline_ids = itertools.count(1)
         self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self._webhook: dict[str, Any] | None = None
         self._webhook_deliveries: list[WebhookDelivery] = []

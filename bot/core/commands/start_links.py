@@ -9,19 +9,22 @@ that was deleted) gets the normal welcome plus one line saying the link did not 
 from __future__ import annotations
 
 from bot.core.context import Context
-from bot.core.deeplinks import ArticleLink, NotADeepLink, TopicLink, parse_start
+from bot.core.deeplinks import ArticleLink, NotADeepLink, TopicLink, WelcomeLink, parse_start
 from bot.core.format import MAX_ARTICLE_ID
 from bot.core.template import fill
 from bot.core.types import Button, Message, Reply, Request, Text, bold, code
 from bot.i18n import _
 
 
-async def deep_link_reply(ctx: Context, req: Request, payload: str) -> Reply | Text:
-    """The reply a deep link opens, or one line to add to the welcome when it opens nothing."""
+async def deep_link_reply(ctx: Context, req: Request, payload: str) -> Reply | Text | None:
+    """The reply a deep link opens, or one line to add to the welcome when it opens nothing
+    (None: the plain welcome)."""
     try:
         link = parse_start(payload)
     except NotADeepLink:
         return Text.of(_("That link is not one of mine, so here is the usual welcome."))
+    if isinstance(link, WelcomeLink):
+        return None
     if isinstance(link, ArticleLink):
         return await _article(ctx, req, link)
     return await _topic_offer(ctx, req, link)

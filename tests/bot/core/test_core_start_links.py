@@ -53,3 +53,8 @@ async def test_forged_link_gets_the_welcome_and_one_line(
     assert line in text
     if line == "not one of mine":  # what a stranger typed is not echoed back
         assert payload[:20] not in text
+
+
+async def test_the_inline_mode_button_opens_the_plain_welcome(core: Core) -> None:
+    text = reply_text(await send(core, "/start inline"))
+    assert "Hello" in text and "not one of mine" not in text

@@ -8,6 +8,7 @@ from bot.core.deeplinks import (
     ArticleLink,
     NotADeepLink,
     TopicLink,
+    WelcomeLink,
     article_url,
     parse_start,
     start_url,
@@ -66,3 +67,7 @@ def test_forged_payloads_are_refused(payload: str) -> None:
 def test_builder_refuses_what_telegram_would_not_pass_on(username: str, payload: str) -> None:
     with pytest.raises(ValueError):
         start_url(username, payload)
+
+
+def test_the_inline_button_payload_is_the_welcome() -> None:
+    assert parse_start("inline") == WelcomeLink()
