@@ -10,7 +10,7 @@ an hour is answered from a small cache, without a fetch and without counting.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from bot.core.commands.articles import button_url, fitted_summary
@@ -26,7 +26,10 @@ from storage.urls import normalize_url
 from storage.views import ArticleDraft
 
 CACHE_SECONDS = 60 * 60
-CACHE_SIZE = 128  # pages (an extracted page is at most a few hundred KB of text)
+CACHE_SIZE = 128  # pages
+# The text kept with a cached page (only a chat that wants more sentences than were made
+# summarizes it again): 128 pages of at most this much bound the cache to a few tens of MB.
+CACHED_TEXT = 50_000
 MEMO_KEY = __name__
 
 
@@ -73,6 +76,7 @@ async def link_summary(ctx: Context, req: Request, url: str) -> Reply:
             page = await ctx.fetching(ctx.ingestor.summarize_url, url)
         except IngestError as error:
             return Reply.say(_refusal(error))
+        page = replace(page, body=page.body[:CACHED_TEXT])
         state.pages.put(key, page, now)
         if page.url:
             state.pages.put(_cache_key(page.url), page, now)  # the page a redirect led to
