@@ -147,7 +147,10 @@ class ArticleMethods(StoreBase):
                 {row.id: row for row in connection.execute(_BY_IDS, {"ids": ids})} if ids else {}
             )
             ordered = [found[i] for i in ids if i in found]
-            return Page(items=tuple(article_views(connection, ordered)), offset=offset, total=total)
+            items = tuple(article_views(connection, ordered))
+            # total is None when more match than search counts (fts.COUNT_LIMIT): more follow.
+            more = True if total is None else None
+            return Page(items=items, offset=offset, total=total, more=more)
 
     def delete_article(self, article_id: int) -> bool:
         """Delete an article (its topic links go with it); False when there was none."""

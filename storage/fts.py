@@ -14,13 +14,15 @@ User input never reaches the query syntax: it is parsed into words, "phrases" an
 of letters and digits only (storage/search_terms.py), which are quoted (FTS5) or bound as
 parameters of plainto_tsquery / phraseto_tsquery (PostgreSQL). All included terms must match;
 when none does with all of them, articles matching any are returned instead. Excluded terms
-never match.
+never match. Both backends collect only the newest matches a page needs and rank those
+(recency tiers, below), so a word in 125,000 articles costs what a rare one does.
 """
 
 from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Connection
@@ -100,12 +102,22 @@ POSTGRES_DROP = (
 # Ranking scores every candidate, and bm25 / ts_rank_cd cost a lookup per row: matches are
 # taken newest first (ids rise with time) in tiers of TIER, each tier ranked by relevance.
 # A query matching thousands of articles stays fast and favours recent news; pages stay
-# consistent because a match's tier never depends on the page asked for. Counts are exact.
+# consistent because a match's tier never depends on the page asked for. Only the newest
+# matches are ever collected: counts are exact up to COUNT_LIMIT (or the page's candidates),
+# and beyond that a page only knows that more follow (counting 125,000 matches of a common
+# word would cost more than the search itself; replies show no count).
 TIER = 300
 
-_SQLITE_COUNT = text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :query")
+# Matches are counted exactly up to this many (beyond the candidates a page needs, if more).
+COUNT_LIMIT = 1000
+
+# FTS5 walks its doclists in rowid order, so LIMIT stops it after the newest matches.
+_SQLITE_COUNT = text(
+    f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :query "
+    "ORDER BY rowid DESC LIMIT :fetch)"
+)
 # bm25() cannot sit beside a window function, so the tiers are numbered in a second step.
-_SQLITE_IDS = text(
+_SQLITE_PAGE = text(
     "WITH matches AS MATERIALIZED ("
     f"SELECT rowid AS id, bm25({FTS_TABLE}, 4.0, 1.0, 1.0) AS score FROM {FTS_TABLE} "
     f"WHERE {FTS_TABLE} MATCH :query ORDER BY rowid DESC LIMIT :candidates), "
@@ -135,29 +147,35 @@ def _pg_tsquery(shape: tuple[tuple[int, bool], ...], match_all: bool) -> str:
     return "(" + " && ".join([query, *excluded]) + ")"
 
 
+# PostgreSQL cannot walk a GIN index newest first, and collecting every match of a common
+# word ("putin": 125,000 of 1,000,000 articles) means visiting most of the table, so the
+# planner used to scan it whole (4 s). Instead the matches are looked for among the newest
+# ids first (``id > :floor``, a range of the primary key the planner combines with the GIN
+# index), and the window widens only when it holds fewer than a page needs (search_ids).
+# ts_rank_cd's normalisation 1 divides by the log of the length, as bm25 does on SQLite:
+# without it a long article that mentions "rates" often outranks a short one about
+# interest rates rising. One row comes back even for an empty page: the matches counted, and
+# the page's ids.
 @lru_cache(maxsize=256)
-def _pg_count(shape: tuple[tuple[int, bool], ...], match_all: bool) -> TextClause:
-    return text(
-        f"SELECT count(*) FROM articles WHERE {PG_COLUMN} @@ {_pg_tsquery(shape, match_all)}"
-    )
-
-
-# The matches are collected through the GIN index first (MATERIALIZED): left to itself the
-# planner walks the primary key backwards and tests every row, ten times slower. ts_rank_cd's
-# normalisation 1 divides by the log of the length, as bm25 does on SQLite: without it a long
-# article that mentions "rates" often outranks a short one about interest rates rising.
-@lru_cache(maxsize=256)
-def _pg_ids(shape: tuple[tuple[int, bool], ...], match_all: bool) -> TextClause:
+def _pg_page(shape: tuple[tuple[int, bool], ...], match_all: bool) -> TextClause:
     tsquery = _pg_tsquery(shape, match_all)
     return text(
-        f"WITH hits AS MATERIALIZED (SELECT id FROM articles WHERE {PG_COLUMN} @@ {tsquery}), "
+        "WITH hits AS MATERIALIZED (SELECT id FROM articles "
+        f"WHERE id > :floor AND {PG_COLUMN} @@ {tsquery} ORDER BY id DESC LIMIT :fetch), "
         "matches AS (SELECT id, (row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier "
         "FROM hits ORDER BY id DESC LIMIT :candidates) "
-        "SELECT articles.id, (SELECT count(*) FROM hits) "
+        "SELECT (SELECT count(*) FROM hits), ARRAY(SELECT articles.id "
         "FROM matches JOIN articles ON articles.id = matches.id "
         f"ORDER BY matches.tier, ts_rank_cd(articles.{PG_COLUMN}, {tsquery}, 1) DESC, "
-        "articles.sort_at DESC, articles.id DESC LIMIT :limit OFFSET :offset"
+        "articles.sort_at DESC, articles.id DESC LIMIT :limit OFFSET :offset)"
     )
+
+
+_PG_NEWEST = text("SELECT coalesce(max(id), 0) FROM articles")
+# The first window holds this many ids per match wanted (a word in 1 article of 8 fills it);
+# each retry widens it by WIDEN, so a rare word costs a few index lookups, not a table scan.
+FIRST_WINDOW = 16
+WIDEN = 8
 
 
 def create_fts(connection: Connection, version: int = 1) -> None:
@@ -191,8 +209,8 @@ def query_tokens(query: str) -> list[str]:
 
 def search_ids(
     connection: Connection, query: str, limit: int, offset: int
-) -> tuple[list[int], int]:
-    """Ids of matching articles, best first, and how many match in all."""
+) -> tuple[list[int], int | None]:
+    """Ids of matching articles, best first, and how many match (None: more than counted)."""
     parsed = parse_query(query)
     if not parsed.include:
         return [], 0
@@ -204,23 +222,42 @@ def search_ids(
 
 def _search(
     connection: Connection, parsed: ParsedQuery, limit: int, offset: int, *, match_all: bool
-) -> tuple[list[int], int]:
-    params = {
+) -> tuple[list[int], int | None]:
+    candidates = TIER * math.ceil((offset + limit) / TIER)
+    params: dict[str, Any] = {
         **_query_params(connection, parsed, match_all),
         "tier": TIER,
-        "candidates": TIER * math.ceil((offset + limit) / TIER),
+        "candidates": candidates,
+        "fetch": max(candidates, COUNT_LIMIT) + 1,
         "limit": limit,
         "offset": offset,
     }
     if connection.dialect.name == "sqlite":
-        total = _count(connection, parsed, match_all=match_all)
-        if total == 0 or offset >= total:
-            return [], total
-        return list(connection.execute(_SQLITE_IDS, params).scalars()), total
-    rows = connection.execute(_pg_ids(parsed.shape, match_all), params).all()
-    if rows:
-        return [row[0] for row in rows], int(rows[0][1])
-    return [], _count(connection, parsed, match_all=match_all) if offset else 0
+        found = int(connection.execute(_SQLITE_COUNT, params).scalar() or 0)
+        ids = []
+        if found > offset:
+            ids = list(connection.execute(_SQLITE_PAGE, params).scalars())
+    else:
+        ids, found = _pg_search(connection, _pg_page(parsed.shape, match_all), params)
+    return ids, (None if found >= params["fetch"] else found)
+
+
+def _pg_search(
+    connection: Connection, statement: TextClause, params: dict[str, Any]
+) -> tuple[list[int], int]:
+    """The page's ids and the matches found (up to ``fetch``), widening the window of ids."""
+    # Each search is planned for its own words and window: a plan cached for other words
+    # (psycopg prepares statements run often) could scan a common word's 125,000 matches.
+    connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+    newest = int(connection.execute(_PG_NEWEST).scalar() or 0)
+    fetch = params["fetch"]
+    window = FIRST_WINDOW * fetch
+    while True:
+        floor = max(0, newest - window)
+        found, ids = connection.execute(statement, {**params, "floor": floor}).one()
+        if found >= fetch or floor == 0:
+            return list(ids), int(found)
+        window *= WIDEN
 
 
 def _fts5_term(term: Term) -> str:
@@ -246,10 +283,3 @@ def _query_params(connection: Connection, parsed: ParsedQuery, match_all: bool) 
         return {"query": fts5_query(parsed, match_all)}
     terms = (*parsed.include, *parsed.exclude)
     return {f"t{i}": " ".join(term.words) for i, term in enumerate(terms)}
-
-
-def _count(connection: Connection, parsed: ParsedQuery, *, match_all: bool) -> int:
-    sqlite = connection.dialect.name == "sqlite"
-    statement = _SQLITE_COUNT if sqlite else _pg_count(parsed.shape, match_all)
-    params = _query_params(connection, parsed, match_all)
-    return int(connection.execute(statement, params).scalar() or 0)
