@@ -151,6 +151,7 @@ def _cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
 # `newsbot bench <what>` -> the module whose main() runs that benchmark.
 BENCH_MODULES = {
     "storage": "storage.bench",
+    "search": "storage.bench_search",
     "summarize": "summarizer.bench",
     "chat": "bot.bench",
     "digest": "bot.digests.bench",
