@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -31,6 +32,7 @@ from bot.core.progress import reporting_progress
 from bot.core.render import render_plain_all, text_plain
 from bot.core.textclean import valid_text
 from bot.core.types import Button, Chat, Keyboard, Message, Reply, Request, Text
+from bot.i18n import N_, _, set_language
 
 if TYPE_CHECKING:
     from ingest.pipeline import Ingestor
@@ -51,12 +53,24 @@ QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
 _LINK_LIKE = re.compile(
     r"^(?:[A-Za-z][A-Za-z0-9+.-]*:\S+|\S*://\S*|(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?)$"
 )
-WELCOME = (
+WELCOME = N_(
     "newsbot console chat: you are the local admin.\n"
     "Type /help for the commands, a number to press a button, /quit or Ctrl-D to leave.\n"
     "Multi-line text: /add <title> then the text on the next lines and an empty line, or wrap "
     'any message in """ ... """.'
 )
+# The environment variables that name a terminal's language, in the order POSIX reads them.
+_LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def terminal_language(environ: Mapping[str, str]) -> str:
+    """The terminal user's language as Telegram would send it ("ru" from ru_RU.UTF-8), so the
+    console answers in it as the bot answers a Telegram user; "" when none is set."""
+    for name in _LOCALE_VARIABLES:
+        value = environ.get(name, "")
+        if value:
+            return value.split(".", 1)[0].split("@", 1)[0].replace("_", "-").lower()
+    return ""
 
 
 def parse_command(line: str) -> tuple[str, str]:
@@ -87,8 +101,12 @@ def _command_names() -> frozenset[str]:
 class ConsoleChat:
     """One terminal conversation with the core; ``deliver`` prints pushed messages."""
 
-    def __init__(self, core: Core, stdin: TextIO, stdout: TextIO) -> None:
+    def __init__(
+        self, core: Core, stdin: TextIO, stdout: TextIO, *, language: str = ""
+    ) -> None:
         self.core = core
+        # The terminal's language: /settings lang in the chat overrides it, as on Telegram.
+        self.language = language
         self.stdin = stdin
         self.stdout = stdout
         self.buttons: list[Button] = []
@@ -128,13 +146,13 @@ class ConsoleChat:
             updated = Message(keyboard=reply.markup)
             text, buttons = render_plain_all([updated])
             self._set_buttons([updated], buttons)
-            self.write(f"(buttons updated)\n{text}\n")
+            self.write(_("(buttons updated)") + f"\n{text}\n")
         if not reply.messages:
             return
         text, buttons = render_plain_all(reply.messages)
         if buttons or not pressed:  # a typed command's answer retires the older buttons
             self._set_buttons(reply.messages, buttons)
-        self.write(("(updated)\n" if reply.edit else "") + text + "\n")
+        self.write((_("(updated)") + "\n" if reply.edit else "") + text + "\n")
 
     async def _progress(self, text: Text) -> None:
         """What a slow command is doing ("Fetching example.com …"), as a line of its own."""
@@ -154,6 +172,7 @@ class ConsoleChat:
             is_admin=True,
             addressed=True,
             keyboard=keyboard,
+            language=self.language,
         )
 
     def _start_reader(self) -> None:
@@ -230,11 +249,11 @@ class ConsoleChat:
     async def press(self, number: int) -> None:
         """Press button ``number`` of the last reply."""
         if not 1 <= number <= len(self.buttons):
-            self.write("There is no such button here. Type a command, e.g. /help.")
+            self.write(_("There is no such button here. Type a command, e.g. /help."))
             return
         button = self.buttons[number - 1]
         if button.url:
-            self.write(f"Open {button.url} in your browser.")
+            self.write(_("Open {url} in your browser.").format(url=button.url))
             return
         data = button.callback_data or ""
         request = self.request("", keyboard=self.keyboards[number - 1])
@@ -243,7 +262,9 @@ class ConsoleChat:
     async def run(self) -> int:
         """The read-answer loop; returns the exit status."""
         self._start_reader()
-        self.write(WELCOME)
+        # The chat's /settings lang from an earlier session, else the terminal's language.
+        set_language(await self.core.ctx.reply_language(self.request("")))
+        self.write(_(WELCOME))
         while (message := await self.read_message()) is not None:
             text = valid_text(message.strip())
             if not text:
@@ -251,14 +272,14 @@ class ConsoleChat:
             if text.lower() in QUIT_WORDS:
                 break
             if len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
-                self.write("That message is over 100 KB; please send a shorter text.")
+                self.write(_("That message is over 100 KB; please send a shorter text."))
                 continue
             if text.isdigit() and len(text) < 4:
                 await self.press(int(text))
                 continue
             with reporting_progress(self._progress):
                 self.show(await self.core.handle(self.request(text)))
-        self.write("Bye.")
+        self.write(_("Bye."))
         return 0
 
 
@@ -311,7 +332,7 @@ async def _serve(settings: Settings, demo: bool, stdin: TextIO, stdout: TextIO) 
             if added:
                 stdout.write(f"Loaded {added} sample articles.\n")
         core = Core(store, settings, ingestor, bot_username="newsbot")
-        chat = ConsoleChat(core, stdin, stdout)
+        chat = ConsoleChat(core, stdin, stdout, language=terminal_language(os.environ))
         digests = start_console_digests(
             store, CONSOLE_CHAT_ID, write=chat.write, deliver=chat.deliver
         )

@@ -37,11 +37,17 @@ class BoundedDecoder:
         if len(codings) > 1:
             raise IngestError(
                 "The server compressed the page several times over "
-                f"(Content-Encoding: {', '.join(codings)[:60]}); refused."
+                f"(Content-Encoding: {', '.join(codings)[:60]}); refused.",
+                code="fetch.stacked_encoding",
+                codings=", ".join(codings)[:60],
             )
         coding = codings[0] if codings else ""
         if coding not in {"", "gzip", "x-gzip", "deflate"}:
-            raise IngestError(f"The server used a compression I do not read ({coding[:30]}).")
+            raise IngestError(
+                f"The server used a compression I do not read ({coding[:30]}).",
+                code="fetch.encoding",
+                coding=coding[:30],
+            )
         self.limit = limit
         self.produced = 0
         self._coding = coding
@@ -63,7 +69,9 @@ class BoundedDecoder:
             out = self._inflater.decompress(raw, room + 1)
         except zlib.error:
             if not (self._first and self._coding == "deflate"):
-                raise IngestError("The server sent a compressed body that is damaged.") from None
+                raise IngestError(
+                    "The server sent a compressed body that is damaged.", code="fetch.damaged"
+                ) from None
             # "deflate" is often sent raw, without the zlib header (browsers accept both).
             self._inflater = zlib.decompressobj(_RAW_DEFLATE)
             out = self._decompress_raw(raw, room)
@@ -75,14 +83,18 @@ class BoundedDecoder:
         try:
             return self._inflater.decompress(raw, room + 1)
         except zlib.error:
-            raise IngestError("The server sent a compressed body that is damaged.") from None
+            raise IngestError(
+                "The server sent a compressed body that is damaged.", code="fetch.damaged"
+            ) from None
 
     def finish(self) -> bytes:
         """What is left once the body ended; IngestError if the stream was cut short."""
         if self._inflater is None:
             return b""
         if not self._inflater.eof and self._coding != "deflate":
-            raise IngestError("The server sent a compressed body that was cut short.")
+            raise IngestError(
+                "The server sent a compressed body that was cut short.", code="fetch.truncated"
+            )
         # All input was consumed (a call that hit max_length would have raised TooLarge), so
         # flush only empties zlib's small internal buffer.
         return self._count(self._inflater.flush())
@@ -90,5 +102,9 @@ class BoundedDecoder:
     def _count(self, out: bytes) -> bytes:
         self.produced += len(out)
         if self.produced > self.limit:
-            raise TooLarge(f"The page is too large (over {self.limit / 1024 / 1024:g} MB).")
+            raise TooLarge(
+                f"The page is too large (over {self.limit / 1024 / 1024:g} MB).",
+                code="fetch.too_large",
+                megabytes=self.limit / 1024 / 1024,
+            )
         return out

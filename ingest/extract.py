@@ -125,11 +125,17 @@ def extract_text_document(text: str) -> Extracted:
     title, body = split_article(cleaned)
     title = clean_inline(title)
     if not title or not body:
-        raise IngestError("No article text found: a title line and a body are needed.")
+        raise IngestError(
+            "No article text found: a title line and a body are needed.",
+            code="extract.no_title_body",
+        )
     if len(body) < MIN_TEXT_CHARS:
         raise IngestError(
             f"The article text is too short ({len(body)} characters after the title line; "
-            f"at least {MIN_TEXT_CHARS} are needed)."
+            f"at least {MIN_TEXT_CHARS} are needed).",
+            code="extract.too_short",
+            length=len(body),
+            minimum=MIN_TEXT_CHARS,
         )
     return Extracted(title=title, text=body)
 
@@ -153,7 +159,7 @@ def extract_html(content: bytes | str, *, url: str | None = None) -> Extracted:
             break
     text = (document.text or "").strip() if document is not None else ""
     if len(text) < MIN_TEXT_CHARS:
-        raise IngestError("No article text found on that page.")
+        raise IngestError("No article text found on that page.", code="extract.no_text")
     title = clean_inline(document.title) or clean_inline(text.split("\n", 1)[0])
     body = _drop_leading_title(text, title) or text
     raw = content if isinstance(content, bytes) else content.encode("utf-8", "replace")

@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -68,6 +68,9 @@ class FeedPollResult:
     skipped: int = 0
     error: str = ""
     title: str = ""
+    # The failure itself, so that its code reaches the bot (which says it in the reader's
+    # language); ``error`` is its English line for logs and the stored last error.
+    failure: IngestError | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +182,7 @@ class FeedPoller:
         try:
             result = self._poll(feed, moment)
         except IngestError as error:
-            result = FeedPollResult(feed.id, feed.url, "error", error=str(error))
+            result = FeedPollResult(feed.id, feed.url, "error", error=str(error), failure=error)
         except Exception as error:  # one broken feed must never stop the poller
             logger.exception("feed %s (%s): unexpected failure", feed.id, feed.url)
             result = FeedPollResult(
@@ -225,11 +228,15 @@ class FeedPoller:
         usable = [e for e in parsed.entries if e.get("title") or e.get("link")]
         if parsed.bozo and not usable:
             problem = clean_inline(str(parsed.get("bozo_exception", "")), 160)
-            raise IngestError(f"That is not a valid RSS or Atom feed ({problem or 'no entries'}).")
+            raise IngestError(
+                f"That is not a valid RSS or Atom feed ({problem or 'no entries'}).",
+                code="feed.invalid" if problem else "feed.no_entries",
+                problem=problem,
+            )
         if parsed.bozo:
             logger.info("feed %s: tolerated a malformed feed: %s", feed.id, parsed.bozo_exception)
         if not parsed.entries and not parsed.feed.get("title") and parsed.version == "":
-            raise IngestError("That is not an RSS or Atom feed.")
+            raise IngestError("That is not an RSS or Atom feed.", code="feed.not_a_feed")
         title = clean_inline(parsed.feed.get("title"), 200) or feed.title
         new, skipped = self._ingest_entries(feed, title, parsed.entries[:MAX_ENTRIES_PER_POLL])
         self._record(
@@ -326,7 +333,10 @@ def check_every(every_minutes: int) -> int:
     """Validate a polling interval in minutes, or raise IngestError."""
     if not MIN_EVERY_MINUTES <= every_minutes <= MAX_EVERY_MINUTES:
         raise IngestError(
-            f"every= must be between {MIN_EVERY_MINUTES} and {MAX_EVERY_MINUTES} minutes."
+            f"every= must be between {MIN_EVERY_MINUTES} and {MAX_EVERY_MINUTES} minutes.",
+            code="feed.every_range",
+            low=MIN_EVERY_MINUTES,
+            high=MAX_EVERY_MINUTES,
         )
     return every_minutes
 
@@ -347,7 +357,7 @@ def add_feed(
     try:
         feed, created = store.add_feed(normalized, every_minutes=every_minutes, added_by=added_by)
     except StorageError as error:
-        raise IngestError(str(error)) from None
+        raise IngestError(str(error), code=error.code, **error.params) from None
     if not created:
         return AddFeedOutcome(feed, False, None)
     own = poller is None
@@ -359,7 +369,11 @@ def add_feed(
             active.close()
     if result.status == "error":
         store.delete_feed(feed.id)
-        raise IngestError(f"The feed was not added: {result.error}")
+        raise IngestError(
+            f"The feed was not added: {result.error}",
+            code="feed.not_added",
+            reason=result.failure or result.error,
+        )
     return AddFeedOutcome(store.get_feed(feed.id) or feed, True, result)
 
 

@@ -109,25 +109,39 @@ def check_url(url: str) -> str:
     """Return the stripped URL if it is a well-formed http(s) URL, else raise IngestError."""
     candidate = (url or "").strip()
     if not candidate:
-        raise IngestError("No URL given.")
+        raise IngestError("No URL given.", code="fetch.no_url")
     if len(candidate) > URL_MAX:
-        raise IngestError(f"That URL is too long (at most {URL_MAX} characters).")
+        raise IngestError(
+            f"That URL is too long (at most {URL_MAX} characters).",
+            code="fetch.url_too_long",
+            limit=URL_MAX,
+        )
     if any(char.isspace() or ord(char) < 32 for char in candidate):
-        raise IngestError("That is not a valid URL (it contains spaces or control characters).")
+        raise IngestError(
+            "That is not a valid URL (it contains spaces or control characters).",
+            code="fetch.url_spaces",
+        )
     try:
         parts = urlsplit(candidate)
         port = parts.port
     except ValueError:
-        raise IngestError("That is not a valid URL.") from None
+        raise IngestError("That is not a valid URL.", code="fetch.invalid_url") from None
     scheme = parts.scheme.lower()
     if not scheme:
-        raise IngestError("That is not a valid URL: links start with http:// or https://.")
+        raise IngestError(
+            "That is not a valid URL: links start with http:// or https://.",
+            code="fetch.no_scheme",
+        )
     if scheme not in {"http", "https"}:
-        raise IngestError(f"Only http and https links can be fetched (not {scheme}:).")
+        raise IngestError(
+            f"Only http and https links can be fetched (not {scheme}:).",
+            code="fetch.scheme",
+            scheme=scheme[:20],
+        )
     if not parts.hostname:
-        raise IngestError("That is not a valid URL: it has no host name.")
+        raise IngestError("That is not a valid URL: it has no host name.", code="fetch.no_host")
     if port == 0:
-        raise IngestError("That is not a valid URL: port 0.")
+        raise IngestError("That is not a valid URL: port 0.", code="fetch.port_zero")
     return candidate
 
 
@@ -280,9 +294,9 @@ class Fetcher:
             return future.result(self.limits.total_timeout + CLOSE_SECONDS)
         except concurrent.futures.TimeoutError:
             future.cancel()
-            raise IngestError(_too_long(url, self.limits)) from None
+            raise _too_long(url, self.limits) from None
         except concurrent.futures.CancelledError:
-            raise IngestError(STOPPED_BY_SHUTDOWN) from None
+            raise IngestError(STOPPED_BY_SHUTDOWN, code="fetch.shutdown") from None
 
     async def fetch_async(
         self,
@@ -300,14 +314,16 @@ class Fetcher:
             if task is None or task.cancelling():
                 raise  # our caller was cancelled: so be it
             # close() cancelled the request under us.
-            raise IngestError(STOPPED_BY_SHUTDOWN) from None
+            raise IngestError(STOPPED_BY_SHUTDOWN, code="fetch.shutdown") from None
 
     def _submit(
         self, url: str, accept: frozenset[str], headers: Mapping[str, str] | None
     ) -> concurrent.futures.Future[FetchResult]:
         checked = check_url(url)
         if self._closed:
-            raise IngestError("The fetcher is closed (the bot is shutting down).")
+            raise IngestError(
+                "The fetcher is closed (the bot is shutting down).", code="fetch.closed"
+            )
         return self._on_loop(self._fetch(checked, accept, dict(headers or {})))
 
     async def _fetch(
@@ -322,8 +338,12 @@ class Fetcher:
                         return result
                     current = check_url(urljoin(current, result))
         except TimeoutError:
-            raise IngestError(_too_long(current, self.limits)) from None
-        raise IngestError(f"Too many redirects (more than {self.limits.max_redirects}).")
+            raise _too_long(current, self.limits) from None
+        raise IngestError(
+            f"Too many redirects (more than {self.limits.max_redirects}).",
+            code="fetch.redirects",
+            limit=self.limits.max_redirects,
+        )
 
     async def _fetch_once(
         self, url: str, accept: frozenset[str], headers: Mapping[str, str]
@@ -340,17 +360,26 @@ class Fetcher:
                     location = response.headers.get("location", "").strip()
                     if not location:
                         raise IngestError(
-                            f"The server answered {response.status_code} without a new address."
+                            f"The server answered {response.status_code} without a new address.",
+                            code="fetch.redirect_nowhere",
+                            status=response.status_code,
                         )
                     return location
                 if response.status_code == 304:
                     return FetchResult(url, 304, "", None, b"", dict(response.headers))
                 if response.status_code >= 400:
                     reason = response.reason_phrase or "error"
-                    raise IngestError(f"The server answered {response.status_code} {reason}.")
+                    raise IngestError(
+                        f"The server answered {response.status_code} {reason}.",
+                        code="fetch.http_error",
+                        status=response.status_code,
+                        reason=reason,
+                    )
                 if response.status_code != 200:
                     raise IngestError(
-                        f"The server answered {response.status_code} instead of a page."
+                        f"The server answered {response.status_code} instead of a page.",
+                        code="fetch.http_status",
+                        status=response.status_code,
                     )
                 return await self._read_body(response, accept)
         except RefusedAddress as refused:
@@ -358,20 +387,26 @@ class Fetcher:
                 f"Refusing to fetch {refused.host}: it resolves to a private or local address "
                 f"({refused.address}).",
                 refused.host,
+                str(refused.address),
             ) from None
         except httpx.TimeoutException:
-            raise IngestError(f"{host} took too long to answer (timed out).") from None
+            raise IngestError(
+                f"{host} took too long to answer (timed out).", code="fetch.timeout", host=host
+            ) from None
         except httpx.InvalidURL:
-            raise IngestError("That is not a valid URL.") from None
+            raise IngestError("That is not a valid URL.", code="fetch.invalid_url") from None
         except (httpx.HTTPError, httpcore.ConnectError) as error:
-            reason = _connect_reason(error)
-            raise IngestError(f"Could not fetch from {host}: {reason}.") from None
+            raise _connect_failure(host, error) from None
 
     async def _read_body(self, response: httpx.Response, accept: frozenset[str]) -> FetchResult:
         limit = self.limits.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise IngestError(f"The page is too large (over {limit / 1024 / 1024:g} MB).")
+            raise IngestError(
+                f"The page is too large (over {limit / 1024 / 1024:g} MB).",
+                code="fetch.too_large",
+                megabytes=limit / 1024 / 1024,
+            )
         media, charset = _media_type(response.headers.get("content-type", ""))
         if media and media not in accept:
             raise NotAPage(f"That link is not a web page or text (it is {media[:60]}).", media)
@@ -382,7 +417,11 @@ class Fetcher:
         async for raw in response.aiter_raw():
             received += len(raw)
             if received > limit:
-                raise TooLarge(f"The page is too large (over {limit / 1024 / 1024:g} MB).")
+                raise TooLarge(
+                    f"The page is too large (over {limit / 1024 / 1024:g} MB).",
+                    code="fetch.too_large",
+                    megabytes=limit / 1024 / 1024,
+                )
             chunks.append(decoder.feed(raw))
         chunks.append(decoder.finish())
         content = b"".join(chunks)
@@ -394,22 +433,44 @@ class Fetcher:
         return FetchResult(str(response.url), 200, media, charset, content, dict(response.headers))
 
 
-def _too_long(url: str, limits: FetchLimits) -> str:
+def _too_long(url: str, limits: FetchLimits) -> IngestError:
     host = urlsplit(url).hostname or url
-    return f"{host} took too long to answer (over {limits.total_timeout:g} s in all)."
+    return IngestError(
+        f"{host} took too long to answer (over {limits.total_timeout:g} s in all).",
+        code="fetch.too_slow",
+        host=host,
+        seconds=limits.total_timeout,
+    )
 
 
-def _connect_reason(error: httpx.HTTPError) -> str:
+def _connect_failure(host: str, error: httpx.HTTPError | httpcore.ConnectError) -> IngestError:
+    """Could not fetch from the host: a name that does not resolve and a refused connection
+    get codes of their own (said in the reader's language); anything else keeps its text."""
+    reason = _connect_reason(error)
+    code = {
+        NO_SUCH_HOST: "fetch.no_such_host",
+        CONNECTION_REFUSED: "fetch.refused",
+    }.get(reason, "fetch.connect")
+    return IngestError(
+        f"Could not fetch from {host}: {reason}.", code=code, host=host, reason=reason
+    )
+
+
+NO_SUCH_HOST = "the host name does not resolve"
+CONNECTION_REFUSED = "the connection was refused"
+
+
+def _connect_reason(error: httpx.HTTPError | httpcore.ConnectError) -> str:
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, socket.gaierror):
-            return "the host name does not resolve"
+            return NO_SUCH_HOST
         cause = cause.__cause__ or cause.__context__
     text = str(error).strip()
     if "does not resolve" in text:
-        return "the host name does not resolve"
+        return NO_SUCH_HOST
     if "Name or service not known" in text or "nodename nor servname" in text:
-        return "the host name does not resolve"
+        return NO_SUCH_HOST
     if "Connection refused" in text:
-        return "the connection was refused"
+        return CONNECTION_REFUSED
     return text.splitlines()[0][:120] if text else type(error).__name__

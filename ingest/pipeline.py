@@ -121,7 +121,7 @@ def _summarize(title: str, body: str, language: str) -> tuple[tuple[str, ...], s
             _notify("summarized", time.perf_counter() - started)
         except SummarizerError as error:
             if attempt is None:
-                raise IngestError(str(error)) from None
+                raise IngestError(str(error), code=error.code, **error.params) from None
             continue
         except Exception:
             logger.warning(
@@ -129,7 +129,7 @@ def _summarize(title: str, body: str, language: str) -> tuple[tuple[str, ...], s
             )
             return (), "", wanted or ""
         return tuple(summary.sentences), summary.algorithm, wanted or summary.language
-    raise IngestError("The text could not be summarized.")
+    raise IngestError("The text could not be summarized.", code="summary.failed")
 
 
 def _normalized(url: str) -> str:
@@ -137,7 +137,9 @@ def _normalized(url: str) -> str:
     try:
         return normalize_url(url)
     except ValueError:
-        raise IngestError(f"That is not a valid URL: {url[:200]}") from None
+        raise IngestError(
+            f"That is not a valid URL: {url[:200]}", code="fetch.invalid_url"
+        ) from None
 
 
 class Ingestor:
@@ -167,7 +169,9 @@ class Ingestor:
         """The HTTP client, created on first use; IngestError once the ingestor is closed."""
         with self._lock:
             if self._closed:
-                raise IngestError("Fetching has stopped (the bot is shutting down).")
+                raise IngestError(
+                    "Fetching has stopped (the bot is shutting down).", code="fetch.shutdown"
+                )
             if self._fetcher is None:
                 self._fetcher = Fetcher.from_options(
                     self.options, allow_private_urls=self.allow_private_urls
@@ -189,7 +193,9 @@ class Ingestor:
         """
         with self._lock:
             if self._closed:
-                raise IngestError("Fetching has stopped (the bot is shutting down).")
+                raise IngestError(
+                    "Fetching has stopped (the bot is shutting down).", code="fetch.shutdown"
+                )
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(FETCH_WORKERS, thread_name_prefix="fetch")
             return self._executor
@@ -228,9 +234,9 @@ class Ingestor:
         title = " ".join((item.title or "").split())
         body = (item.body or "").strip()
         if not title:
-            raise IngestError("The article has no title.")
+            raise IngestError("The article has no title.", code="article.no_title")
         if not body:
-            raise IngestError("The article has no text.")
+            raise IngestError("The article has no text.", code="article.no_text")
         url = _normalized(item.url) if item.url else None
         sentences, algorithm, language = _summarize(title, body, item.language)
         return ArticleDraft(
@@ -257,7 +263,7 @@ class Ingestor:
         try:
             result = self.store.add_article(draft)
         except StorageError as error:
-            raise IngestError(str(error)) from None
+            raise IngestError(str(error), code=error.code, **error.params) from None
         if result.created:
             _notify("stored", 1)
         return AddOutcome(result.article, result.created, result.article.topic_slugs)
@@ -364,11 +370,18 @@ def retag_all(store: Store, topic_slug: str) -> int:
     """Apply one topic's rule to every stored article (add or remove the tag); return matches."""
     topic = store.find_topic(topic_slug)
     if topic is None:
-        raise IngestError(f"There is no topic {topic_slug!r}.")
+        raise IngestError(
+            f"There is no topic {topic_slug!r}.", code="topic.unknown", topic=topic_slug[:64]
+        )
     try:
         rule = parse_rule(topic.rule) if topic.rule.strip() else None
     except RuleError as error:
-        raise IngestError(f"The rule of topic {topic.slug} is not valid: {error}") from None
+        raise IngestError(
+            f"The rule of topic {topic.slug} is not valid: {error}",
+            code="topic.bad_rule",
+            topic=topic.slug,
+            reason=error,
+        ) from None
     started = last_report = time.monotonic()
     seen = matched = changed = 0
     logger.info("retagging every article for topic %s", topic.slug)

@@ -45,7 +45,15 @@ _QUOTES = {'"': '"', "'": "'", "«": "»", "“": "”"}
 
 
 class RuleError(ValueError):
-    """A topic rule that cannot be parsed; the message says what is wrong and how to write it."""
+    """A topic rule that cannot be parsed; the message says what is wrong and how to write it.
+
+    ``code`` and ``params`` let the bot say the same in the reader's language.
+    """
+
+    def __init__(self, message: str, *, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +139,10 @@ def _split_alternatives(group: str, group_number: int) -> list[str]:
             end = group.find(closing, position + 1)
             if end < 0:
                 raise RuleError(
-                    f"group {group_number}: the quote {group[position]} is never closed"
+                    f"group {group_number}: the quote {group[position]} is never closed",
+                    code="rule.unclosed_quote",
+                    group=group_number,
+                    quote=group[position],
                 )
             items.append(group[position + 1 : end])
             position = end + 1
@@ -140,7 +151,10 @@ def _split_alternatives(group: str, group_number: int) -> list[str]:
             if position < length and group[position] != ",":
                 raise RuleError(
                     f"group {group_number}: put a comma after the quoted phrase "
-                    f"{group[: end + 1].strip()!r}"
+                    f"{group[: end + 1].strip()!r}",
+                    code="rule.comma_after_phrase",
+                    group=group_number,
+                    phrase=group[: end + 1].strip()[:100],
                 )
             position += 1
             continue
@@ -183,9 +197,16 @@ def _split_groups(text: str) -> list[str]:
 def parse_rule(text: str) -> Rule:
     """Parse ``a, b; "c d", e`` into a Rule, or raise RuleError saying what is wrong."""
     if not text or not text.strip():
-        raise RuleError("the rule is empty: write keywords, e.g. China, Chinese; Russia, Moscow")
+        raise RuleError(
+            "the rule is empty: write keywords, e.g. China, Chinese; Russia, Moscow",
+            code="rule.empty",
+        )
     if len(text) > MAX_RULE_CHARS:
-        raise RuleError(f"the rule is too long (at most {MAX_RULE_CHARS} characters)")
+        raise RuleError(
+            f"the rule is too long (at most {MAX_RULE_CHARS} characters)",
+            code="rule.too_long",
+            limit=MAX_RULE_CHARS,
+        )
     groups: list[tuple[Term, ...]] = []
     # a rule all in capitals with long words ("CHINA, BEIJING") was typed with caps lock: it
     # is not a list of acronyms (short capitals alone, "UN" or "WHO, IMF", stay acronyms)
@@ -194,30 +215,51 @@ def parse_rule(text: str) -> Rule:
     for number, raw_group in enumerate(_split_groups(text.strip()), start=1):
         if not raw_group.strip():
             raise RuleError(
-                f"group {number} is empty: remove the extra ';' (groups are separated by ';')"
+                f"group {number} is empty: remove the extra ';' (groups are separated by ';')",
+                code="rule.empty_group",
+                group=number,
             )
         terms: list[Term] = []
         for raw in _split_alternatives(raw_group, number):
             shown = " ".join(raw.split())
             if not shown:
-                raise RuleError(f"group {number} has an empty alternative: remove the extra ','")
+                raise RuleError(
+                    f"group {number} has an empty alternative: remove the extra ','",
+                    code="rule.empty_alternative",
+                    group=number,
+                )
             term = _term(shown, case_sensitive)
             stems = term.stems
             if not stems:
-                raise RuleError(f"{shown!r} in group {number} has no letters or digits to match")
+                raise RuleError(
+                    f"{shown!r} in group {number} has no letters or digits to match",
+                    code="rule.no_letters",
+                    term=shown[:100],
+                    group=number,
+                )
             if len(stems) > MAX_TERM_WORDS:
                 raise RuleError(
-                    f"the phrase {shown!r} is too long (at most {MAX_TERM_WORDS} words)"
+                    f"the phrase {shown!r} is too long (at most {MAX_TERM_WORDS} words)",
+                    code="rule.phrase_too_long",
+                    phrase=shown[:100],
+                    limit=MAX_TERM_WORDS,
                 )
             if all(other.stems != stems or other.exact != term.exact for other in terms):
                 terms.append(term)
         if len(terms) > MAX_ALTERNATIVES:
             raise RuleError(
-                f"group {number} has too many alternatives (at most {MAX_ALTERNATIVES})"
+                f"group {number} has too many alternatives (at most {MAX_ALTERNATIVES})",
+                code="rule.too_many_alternatives",
+                group=number,
+                limit=MAX_ALTERNATIVES,
             )
         groups.append(tuple(terms))
     if len(groups) > MAX_GROUPS:
-        raise RuleError(f"the rule has too many groups (at most {MAX_GROUPS})")
+        raise RuleError(
+            f"the rule has too many groups (at most {MAX_GROUPS})",
+            code="rule.too_many_groups",
+            limit=MAX_GROUPS,
+        )
     return Rule(tuple(groups))
 
 

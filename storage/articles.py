@@ -88,7 +88,9 @@ class ArticleMethods(StoreBase):
             except IntegrityError:
                 # Another writer stored one of these at the same moment: the retry finds it.
                 if attempt == 2:
-                    raise StorageError("The article could not be stored; try again.") from None
+                    raise StorageError(
+                        "The article could not be stored; try again.", code="article.not_stored"
+                    ) from None
         raise AssertionError("unreachable")
 
     def get_article(self, article_id: int) -> ArticleView | None:

@@ -116,13 +116,15 @@ class ChatMethods(StoreBase):
         with self._write() as session:
             row = session.get(Chat, chat_id)
             if row is None:
-                raise StorageError("This chat is not known yet.")
+                raise StorageError("This chat is not known yet.", code="chat.unknown")
             if timezone is not None:
                 row.timezone = check_timezone(timezone)
             if summary_length is not None:
                 if not 1 <= summary_length <= MAX_SUMMARY_LENGTH:
                     raise StorageError(
-                        f"A summary has between 1 and {MAX_SUMMARY_LENGTH} sentences."
+                        f"A summary has between 1 and {MAX_SUMMARY_LENGTH} sentences.",
+                        code="chat.summary_length",
+                        limit=MAX_SUMMARY_LENGTH,
                     )
                 row.summary_length = summary_length
             if notify_empty is not None:
@@ -195,16 +197,16 @@ class ChatMethods(StoreBase):
         """Create or update (time, weekday, active); True when newly created."""
         local_time = check_local_time(local_time)
         if weekday is not None and not 0 <= weekday <= 6:
-            raise StorageError("A weekday is 0 (Monday) to 6 (Sunday).")
+            raise StorageError("A weekday is 0 (Monday) to 6 (Sunday).", code="chat.weekday")
         due = as_utc(next_due_at) if next_due_at else None
         if not is_row_id(topic_id):
-            raise StorageError("There is no such topic.")
+            raise StorageError("There is no such topic.", code="topic.missing")
         with self._write() as session:
             topic = session.get(Topic, topic_id)
             if topic is None:
-                raise StorageError("There is no such topic.")
+                raise StorageError("There is no such topic.", code="topic.missing")
             if session.get(Chat, chat_id) is None:
-                raise StorageError("This chat is not known yet.")
+                raise StorageError("This chat is not known yet.", code="chat.unknown")
             row = session.scalars(
                 select(Subscription).where(
                     Subscription.chat_id == chat_id, Subscription.topic_id == topic_id

@@ -35,9 +35,11 @@ class FeedMethods(StoreBase):
         """Add a feed (URL normalized); the existing one and False when it is already there."""
         normalized = clean_url(url)
         if normalized is None:
-            raise StorageError("A feed needs a URL.")
+            raise StorageError("A feed needs a URL.", code="feed.no_url")
         if not 1 <= every_minutes <= 7 * 24 * 60:
-            raise StorageError("A feed is polled every 1 minute to 7 days.")
+            raise StorageError(
+                "A feed is polled every 1 minute to 7 days.", code="feed.every_bounds"
+            )
         with self._write() as session:
             row = session.scalars(select(Feed).where(Feed.url == normalized)).first()
             if row is not None:

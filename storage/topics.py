@@ -37,7 +37,7 @@ class TopicMethods(StoreBase):
         slug = check_slug(slug)
         name = one_line(name, 200)
         if not name:
-            raise StorageError("A topic needs a name.")
+            raise StorageError("A topic needs a name.", code="topic.no_name")
         rule = clean_text(rule).strip()
         with self._write() as session:
             row = session.scalars(select(Topic).where(Topic.slug == slug)).first()

@@ -81,7 +81,11 @@ def clean_url(url: str | None) -> str | None:
         return None
     normalized = normalize_url(clean_text(url).strip())
     if len(normalized) > URL_MAX:
-        raise StorageError(f"The URL is too long (the limit is {URL_MAX} characters).")
+        raise StorageError(
+            f"The URL is too long (the limit is {URL_MAX} characters).",
+            code="fetch.url_too_long",
+            limit=URL_MAX,
+        )
     return normalized
 
 
@@ -106,15 +110,18 @@ def prepare_article(draft: ArticleDraft) -> PreparedArticle:
     """Validate and normalize a draft, or raise StorageError with a message for the user."""
     title = one_line(draft.title or "", TITLE_MAX)
     if not title:
-        raise StorageError("The article has no title.")
+        raise StorageError("The article has no title.", code="article.no_title")
     body = clean_text(draft.body or "").strip()
     if not body:
-        raise StorageError("The article has no text.")
+        raise StorageError("The article has no text.", code="article.no_text")
     size = len(body.encode("utf-8"))
     if size > MAX_BODY_BYTES:
         raise StorageError(
             f"The article text is too long ({size / 1_000_000:.1f} MB); "
-            f"the limit is {MAX_BODY_TEXT}."
+            f"the limit is {MAX_BODY_TEXT}.",
+            code="article.too_long",
+            megabytes=size / 1_000_000,
+            limit=MAX_BODY_TEXT,
         )
     return PreparedArticle(
         url=clean_url(draft.url),
@@ -136,7 +143,9 @@ def _published_at(value: object) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, datetime):
-        raise StorageError("The publication date is not a date and time.")
+        raise StorageError(
+            "The publication date is not a date and time.", code="article.bad_date"
+        )
     try:
         return as_utc(value)
     except OverflowError:
@@ -154,7 +163,8 @@ def check_slug(slug: str) -> str:
     cleaned = slug.strip().lower()
     if not _SLUG.match(cleaned) or len(cleaned) > 64:
         raise StorageError(
-            "A topic slug uses only latin letters, digits and hyphens, like china-russia."
+            "A topic slug uses only latin letters, digits and hyphens, like china-russia.",
+            code="topic.bad_slug",
         )
     return cleaned
 
@@ -165,7 +175,9 @@ def check_local_time(value: str) -> str:
     if len(cleaned) == 4 and cleaned[1] == ":":
         cleaned = "0" + cleaned
     if not _LOCAL_TIME.match(cleaned):
-        raise StorageError("A delivery time is written HH:MM, for example 08:30.")
+        raise StorageError(
+            "A delivery time is written HH:MM, for example 08:30.", code="chat.local_time"
+        )
     return cleaned
 
 
@@ -174,7 +186,11 @@ def check_language_choice(value: str) -> str:
     cleaned = value.strip().lower()
     is_code = cleaned.isascii() and cleaned.isalpha() and 2 <= len(cleaned) <= 3
     if cleaned != "auto" and not is_code:
-        raise StorageError(f"{cleaned[:16]!r} is not a language code such as en or ru.")
+        raise StorageError(
+            f"{cleaned[:16]!r} is not a language code such as en or ru.",
+            code="chat.language",
+            language=cleaned[:16],
+        )
     return cleaned
 
 
@@ -187,6 +203,8 @@ def check_timezone(name: str) -> str:
         ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError):
         raise StorageError(
-            f"Unknown time zone {cleaned[:64]!r}: use an IANA name such as Europe/Moscow."
+            f"Unknown time zone {cleaned[:64]!r}: use an IANA name such as Europe/Moscow.",
+            code="chat.timezone",
+            timezone=cleaned[:64],
         ) from None
     return cleaned

@@ -59,7 +59,9 @@ def summarize(
     _check_counts(sentences, ratio)
     if max_chars is not None and (isinstance(max_chars, bool) or not isinstance(max_chars, int)
                                   or max_chars < 1):
-        raise SummarizerError("The character budget must be a whole number above 0.")
+        raise SummarizerError(
+            "The character budget must be a whole number above 0.", code="summary.budget"
+        )
     notes: list[str] = []
     lang, document, cleaned_title = prepare(text, language=language, title=title,
                                             algorithm=name, notes=notes)
@@ -105,7 +107,7 @@ def prepare(
     if capped:
         notes.append(f"Only the first {limit} sentences were considered.")
     if not document.sentences:
-        raise SummarizerError("There is no text to summarize.")
+        raise SummarizerError("There is no text to summarize.", code="summary.no_text")
     return lang, document, cleaned.title
 
 
@@ -120,40 +122,57 @@ def _neutral_note(lang: languages.Language) -> str:
 
 def _check_algorithm(algorithm: str | None) -> str:
     if algorithm is not None and not isinstance(algorithm, str):
-        raise SummarizerError("The algorithm must be given by name.")
+        raise SummarizerError("The algorithm must be given by name.", code="summary.algorithm")
     name = (algorithm or DEFAULT_ALGORITHM).strip().lower()
     if name not in ALGORITHMS:
         raise SummarizerError(
-            f"Unknown algorithm '{algorithm}'. Choose one of: {', '.join(ALGORITHMS)}."
+            f"Unknown algorithm '{algorithm}'. Choose one of: {', '.join(ALGORITHMS)}.",
+            code="summary.unknown_algorithm",
+            algorithm=str(algorithm)[:40],
+            choices=", ".join(ALGORITHMS),
         )
     return name
 
 
 def _check_counts(sentences: int | None, ratio: float | None) -> None:
     if sentences is not None and ratio is not None:
-        raise SummarizerError("Give either a number of sentences or a ratio, not both.")
+        raise SummarizerError(
+            "Give either a number of sentences or a ratio, not both.",
+            code="summary.sentences_and_ratio",
+        )
     if sentences is not None and (
         isinstance(sentences, bool) or not isinstance(sentences, int)
         or not 1 <= sentences <= MAX_SENTENCES_OPTION
     ):
         raise SummarizerError(
-            f"The number of sentences must be a whole number from 1 to {MAX_SENTENCES_OPTION}."
+            f"The number of sentences must be a whole number from 1 to {MAX_SENTENCES_OPTION}.",
+            code="summary.sentences",
+            limit=MAX_SENTENCES_OPTION,
         )
     if ratio is not None and (
         isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 < ratio <= 1
     ):
-        raise SummarizerError("The ratio must be a number above 0 and at most 1.")
+        raise SummarizerError(
+            "The ratio must be a number above 0 and at most 1.", code="summary.ratio"
+        )
 
 
 def _check_language(language: str | None) -> languages.Language | None:
     if language is not None and not isinstance(language, str):
-        raise SummarizerError("The language must be a code such as 'en' or 'ru'.")
+        raise SummarizerError(
+            "The language must be a code such as 'en' or 'ru'.", code="summary.language_code"
+        )
     if language is None or not language.strip() or language.strip().lower() == "auto":
         return None
     resolved = languages.resolve(language)
     if resolved is None:
         supported = ", ".join(languages.SUPPORTED)
-        raise SummarizerError(f"Unsupported language '{language}'. Supported: {supported}.")
+        raise SummarizerError(
+            f"Unsupported language '{language}'. Supported: {supported}.",
+            code="summary.unsupported_language",
+            language=language[:16],
+            supported=supported,
+        )
     return resolved
 
 
@@ -161,11 +180,16 @@ def _prepare(text: str | bytes, notes: list[str]) -> str:
     if isinstance(text, bytes | bytearray):
         text = bytes(text).decode("utf-8", errors="replace")
     if not isinstance(text, str):
-        raise SummarizerError("The text to summarize must be a string.")
+        raise SummarizerError(
+            "The text to summarize must be a string.", code="summary.not_a_string"
+        )
     if not text.strip():
-        raise SummarizerError("There is no text to summarize.")
+        raise SummarizerError("There is no text to summarize.", code="summary.no_text")
     if junk_ratio(text) > _JUNK_RATIO:
-        raise SummarizerError("This does not look like text (binary data?); nothing to summarize.")
+        raise SummarizerError(
+            "This does not look like text (binary data?); nothing to summarize.",
+            code="summary.binary",
+        )
     if looks_like_html(text):
         if len(text) > MAX_HTML_CHARS:
             text = text[:MAX_HTML_CHARS]
@@ -175,7 +199,7 @@ def _prepare(text: str | bytes, notes: list[str]) -> str:
         notes.append(f"The text is long; only its first {MAX_TEXT_CHARS:,} characters were used.")
     text = normalize_text(text)
     if not re.search(r"[^\W\d_]", text):
-        raise SummarizerError("There is no text to summarize.")
+        raise SummarizerError("There is no text to summarize.", code="summary.no_text")
     return text
 
 

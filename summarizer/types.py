@@ -6,7 +6,16 @@ from dataclasses import dataclass
 
 
 class SummarizerError(ValueError):
-    """A problem with the input or options, with a message fit to show a user."""
+    """A problem with the input or options, with a message fit to show a user (English).
+
+    ``code`` names the problem and ``params`` its details, so the bot can say it in the
+    reader's language (the summarizer is pure and never translates).
+    """
+
+    def __init__(self, message: str, *, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.config import Settings
 from bot.core import registry
 from bot.core.context import Context, SubscriptionsHook, utc_now
+from bot.core.errors import error_text
 from bot.core.types import CommandInfo, Reply, Request, Text, bold
 from bot.i18n import AUTO, N_, _, resolve_language, set_language, use_language
 from ingest.pipeline import IngestError, Ingestor
@@ -134,7 +135,7 @@ class Core:
                 )
             return await spec.handler(self.ctx, req)
         except USER_ERRORS as error:
-            return Reply.say(str(error) or _(APOLOGY))
+            return Reply.say(error_text(error) or _(APOLOGY))
         except Exception:
             log.exception("command /%s failed in chat %s", req.command, req.chat.id)
             return Reply.say(_(APOLOGY))
@@ -150,7 +151,7 @@ class Core:
                 return Reply.nothing(toast=_("This button no longer works. Try /help."))
             return await spec.handler(self.ctx, req, payload)
         except USER_ERRORS as error:
-            return Reply.nothing(toast=(str(error) or _(APOLOGY))[:200])
+            return Reply.nothing(toast=(error_text(error) or _(APOLOGY))[:200])
         except Exception:
             log.exception("callback %r failed in chat %s", prefix, req.chat.id)
             return Reply.nothing(toast=_(APOLOGY))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.config import Settings
 from bot.core.types import Request
-from bot.i18n import AUTO, resolve_language
+from bot.i18n import AUTO, _, resolve_language
 
 if TYPE_CHECKING:
     from bot.core.permissions import ChatAdmins
@@ -123,12 +123,17 @@ class Context:
 
     async def reply_language(self, req: Request) -> str:
         """The language to answer this request in (/settings lang, else the user's)."""
-        preference = self._reply_languages.get(req.chat.id)
+        return await self.language_for(req.chat.id, req.language)
+
+    async def language_for(self, chat_id: int, language_code: str) -> str:
+        """The reply language in a chat for a user whose Telegram language is ``language_code``
+        (the adapters use it for replies that do not go through a command)."""
+        preference = self._reply_languages.get(chat_id)
         if preference is None:
-            chat = await self.call(self.store.get_chat, req.chat.id)
+            chat = await self.call(self.store.get_chat, chat_id)
             preference = chat.reply_language if chat is not None else AUTO
-            self._reply_languages[req.chat.id] = preference
-        return resolve_language(preference, req.language)
+            self._reply_languages[chat_id] = preference
+        return resolve_language(preference, language_code)
 
     def reply_language_changed(self, chat_id: int, preference: str) -> None:
         """Remember a chat's new /settings lang without asking the database again."""
@@ -152,4 +157,4 @@ class Context:
     async def known_topics(self, limit: int = 20) -> str:
         """Up to ``limit`` topic slugs, comma-separated, for a 'no such topic' answer."""
         topics = await self.call(self.store.list_topics)
-        return ", ".join(topic.slug for topic in topics[:limit]) or "none yet"
+        return ", ".join(topic.slug for topic in topics[:limit]) or _("none yet")

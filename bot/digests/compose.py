@@ -8,7 +8,8 @@ sentences, which Telegram shows in an expandable block quotation. Each part carr
 "Summary #id" button per story and stays within 4,096 characters, split between stories only;
 a last line counts the other stories, with a button that lists them (bot/core/commands/
 stories.py). A composed digest depends only on (topic, window, summary length, time zone), so
-it is cached: ten thousand subscribers of one topic share one computation.
+it is cached: ten thousand subscribers of one topic share one computation. The reply language
+is part of that key: the layout's words, numbers and dates are the reader's (bot/i18n.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
 
 from bot.core.render import telegram_length, text_html
 from bot.core.types import (
@@ -32,6 +36,7 @@ from bot.core.types import (
     quoted,
 )
 from bot.digests.schedule import zone
+from bot.i18n import _, current_language, ngettext, use_language
 from storage.store import Store
 from storage.views import ArticleView, SubscriptionView, TopicView
 from summarizer import Digest, DigestArticle, DigestGroup, build_digest
@@ -94,8 +99,9 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _count(number: int, noun: str, plural: str | None = None) -> str:
-    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+def _number(number: int) -> str:
+    """A count in the reader's notation (1,000 in English, 1 000 in Russian)."""
+    return format_decimal(number, locale=current_language())
 
 
 def digest_articles(articles: Sequence[ArticleView]) -> list[DigestArticle]:
@@ -116,24 +122,28 @@ def digest_articles(articles: Sequence[ArticleView]) -> list[DigestArticle]:
 
 
 def period(start: datetime, end: datetime, timezone: str) -> str:
-    """The window for people, in the chat's zone: ``Sat 28 Nov 07:30 – Sun 29 Nov 07:30 (UTC)``."""
+    """The window for people, in the chat's zone and the reply language (CLDR day and month
+    names): ``Sat 28 Nov 07:30 – Sun 29 Nov 07:30 (UTC)``, ``сб 28 нояб. 07:30 – ...``."""
     where = zone(timezone)
     first, last = start.astimezone(where), end.astimezone(where)
+    locale = current_language()
+    opening = format_datetime(first, "EEE dd MMM HH:mm", locale=locale)
     if first.date() == last.date():
-        return f"{first:%a %d %b %H:%M}–{last:%H:%M} ({timezone})"
-    return f"{first:%a %d %b %H:%M} – {last:%a %d %b %H:%M} ({timezone})"
+        return f"{opening}–{last:%H:%M} ({timezone})"
+    closing = format_datetime(last, "EEE dd MMM HH:mm", locale=locale)
+    return f"{opening} – {closing} ({timezone})"
 
 
 def sources_line(group: DigestGroup) -> str:
     """``Reuters, BBC +2``: the first sources by name, then how many more."""
     names = [_clip(name, 60) for name in group.sources[:_SOURCES_SHOWN]]
     more = len(group.sources) - len(names)
-    return ", ".join(names) + (f" +{more}" if more > 0 else "")
+    return ", ".join(names) + (f" +{_number(more)}" if more > 0 else "")
 
 
 def headline(group: DigestGroup) -> Span:
     """The lead article's headline in bold, linked to it when it has an address."""
-    title = _clip(" ".join(group.lead.title.split()) or "Untitled", _HEADLINE_LIMIT)
+    title = _clip(" ".join(group.lead.title.split()) or _("Untitled"), _HEADLINE_LIMIT)
     return bold_link(title, group.lead.url) if group.lead.url else bold(title)
 
 
@@ -246,12 +256,17 @@ def messages_for(
     """Lay a built digest out as messages, one per part."""
     opening: list[Span | str] = [
         bold(f"📰 {_clip(topic.name or topic.slug, 200)}"),
-        f" — {_count(total, 'new article')} in {_count(digest.story_count, 'story', 'stories')}",
+        " — " + counts_line(total, digest.story_count),
     ]
     if start is not None and end is not None:
         opening.append(f" · {period(start, end, timezone)}")
     if total > grouped:
-        opening.append(italic(f"\n(the newest {grouped:,} are grouped into stories)"))
+        newest = ngettext(
+            "(the newest {count} is grouped into stories)",
+            "(the newest {count} are grouped into stories)",
+            grouped,
+        ).format(count=_number(grouped))
+        opening.append(italic("\n" + newest))
     items = [Text.of(*opening)]
     leads: list[int | None] = [None]
     for group in digest.groups:
@@ -259,22 +274,34 @@ def messages_for(
         leads.append(group.lead.id)
     more = digest.omitted
     if more:
-        items.append(Text.of(italic(f"…and {_count(more, 'more story', 'more stories')}.")))
+        rest = ngettext("…and {count} more story.", "…and {count} more stories.", more)
+        items.append(Text.of(italic(rest.format(count=_number(more)))))
         leads.append(None)
     messages = []
     packed = _pack(items, PART_LIMIT)
     for number, part in enumerate(packed):
         buttons = [
-            Button(f"Summary #{lead}", f"sum:{lead}")
+            Button(_("Summary #{id}").format(id=lead), f"sum:{lead}")
             for lead in (leads[i] for i in part)
             if lead is not None
         ]
         rows = _rows(buttons)
         if more and number == len(packed) - 1 and start is not None and end is not None:
             data = stories_data(topic.id, start, end, len(digest.groups))
-            rows.append([Button(f"{_count(more, 'more story', 'more stories')}", data)])
+            label = ngettext("{count} more story", "{count} more stories", more)
+            rows.append([Button(label.format(count=_number(more)), data)])
         messages.append(Message(items=tuple(items[i] for i in part), keyboard=_keyboard(rows)))
     return tuple(messages)
+
+
+def counts_line(articles: int, stories: int) -> str:
+    """``12 new articles in 5 stories`` (each noun in the form its number takes)."""
+    articles_part = ngettext("{count} new article", "{count} new articles", articles)
+    stories_part = ngettext("in {count} story", "in {count} stories", stories)
+    return _("{articles} {stories}").format(
+        articles=articles_part.format(count=_number(articles)),
+        stories=stories_part.format(count=_number(stories)),
+    )
 
 
 def _keyboard(rows: list[list[Button]]) -> tuple[tuple[Button, ...], ...]:
@@ -283,12 +310,13 @@ def _keyboard(rows: list[list[Button]]) -> tuple[tuple[Button, ...], ...]:
 
 def empty_note(topic: TopicView, *, first: bool = False) -> Message:
     """The one-line note for chats that asked to hear about empty digests."""
+    name = topic.name or topic.slug
     if first:  # there was no last digest to speak of
-        return Message.of(f"Nothing new on {topic.name or topic.slug} yet.")
-    return Message.of(f"Nothing new on {topic.name or topic.slug} since the last digest.")
+        return Message.of(_("Nothing new on {topic} yet.").format(topic=name))
+    return Message.of(_("Nothing new on {topic} since the last digest.").format(topic=name))
 
 
-_Key = tuple[int, datetime, datetime, int, str]
+_Key = tuple[int, datetime, datetime, int, str, str]
 
 
 class DigestComposer:
@@ -313,11 +341,16 @@ class DigestComposer:
         first: bool = False,
         sentences: int = SENTENCES_PER_ITEM,
         timezone: str = "UTC",
+        language: str | None = None,
     ) -> ComposedDigest:
-        """The digest of ``topic`` for articles added in [start, end) (blocking; cached)."""
-        digest = self._cached(topic, start, end, max(1, sentences), timezone)
-        if digest.empty and notify_empty:
-            return ComposedDigest((empty_note(topic, first=first),), 0)
+        """The digest of ``topic`` for articles added in [start, end) (blocking; cached).
+
+        Written in ``language`` (a chat's reply language; the current one when None).
+        """
+        with use_language(language or current_language()):
+            digest = self._cached(topic, start, end, max(1, sentences), timezone)
+            if digest.empty and notify_empty:
+                return ComposedDigest((empty_note(topic, first=first),), 0)
         return digest
 
     def build(
@@ -354,7 +387,7 @@ class DigestComposer:
     def _cached(
         self, topic: TopicView, start: datetime, end: datetime, sentences: int, timezone: str
     ) -> ComposedDigest:
-        key = (topic.id, start, end, sentences, timezone)
+        key = (topic.id, start, end, sentences, timezone, current_language())
         with self._lock:
             found = self._cache.get(key)
             if found is not None:

@@ -28,6 +28,7 @@ from bot.digests.compose import ComposedDigest, DigestComposer, window_start
 from bot.digests.lease import DEFAULT_TTL, Lease
 from bot.digests.pacing import Pacer, Sleep
 from bot.digests.schedule import next_due, period_key
+from bot.i18n import resolve_language
 from storage.store import Store
 from storage.views import ChatView, DeliveryView, SubscriptionView
 
@@ -389,6 +390,7 @@ class DeliveryEngine:
             first=sub.last_digest_at is None,
             sentences=chat.summary_length,
             timezone=chat.timezone,
+            language=resolve_language(chat.reply_language, chat.language),
         )
         chat_id = chat.id
         for index in range(delivery.parts_sent, len(digest.parts)):

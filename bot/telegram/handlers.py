@@ -14,7 +14,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from telegram import Message, Update
+from telegram import Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
@@ -31,7 +31,9 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.core.app import APOLOGY, Core
 from bot.core.progress import reporting_progress
-from bot.core.types import Reply, Text, code
+from bot.core.template import fill
+from bot.core.types import Reply, code
+from bot.i18n import DEFAULT, _, use_language
 from bot.telegram.inline import on_inline_query
 from bot.telegram.progress import ProgressMessage
 from bot.telegram.replies import ReplySender
@@ -56,13 +58,19 @@ _CONTENT_WITHOUT_TEXT = (
     | filters.LOCATION
     | filters.POLL
 )
-NO_TEXT_POINTER = Reply.say(
-    Text.of(
-        "I can only read text. Send ",
-        code("/help"),
-        " to see what I can do, or paste the text of a story to get its summary.",
+
+
+def no_text_pointer() -> Reply:
+    """The answer to a sticker or a photo in a private chat, in the reply language."""
+    return Reply.say(
+        fill(
+            _(
+                "I can only read text. Send {command} to see what I can do, or paste the text "
+                "of a story to get its summary."
+            ),
+            command=code("/help"),
+        )
     )
-)
 
 
 @dataclass
@@ -126,7 +134,21 @@ async def on_content_without_text(update: Update, context: ContextTypes.DEFAULT_
     message = update.message
     if message is None or not _is_private(message):
         return
-    await _answer(adapter_of(context), message, NO_TEXT_POINTER)
+    adapter = adapter_of(context)
+    user = message.from_user
+    with use_language(await _language(adapter, message.chat.id, user)):
+        reply = no_text_pointer()
+    await _answer(adapter, message, reply)
+
+
+async def _language(adapter: Adapter, chat_id: int, user: User | None) -> str:
+    """The chat's reply language for this user; English when even that cannot be read."""
+    try:
+        code_of_user = (user.language_code or "") if user is not None else ""
+        return await adapter.core.ctx.language_for(chat_id, code_of_user)
+    except Exception:  # the apology after a failure must not fail in turn
+        log.warning("could not read the reply language of chat %s", chat_id, exc_info=True)
+        return DEFAULT
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -200,11 +222,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, Forbidden) or chat is None:
         return
     query = update.callback_query
+    with use_language(await _language(adapter_of(context), chat.id, update.effective_user)):
+        apology = _(APOLOGY)
     try:
         if query is not None:
-            await query.answer(APOLOGY[:200])
+            await query.answer(apology[:200])
         else:
-            await context.bot.send_message(chat.id, APOLOGY)
+            await context.bot.send_message(chat.id, apology)
     except TelegramError as failure:
         log.warning("could not apologize in chat %s: %s", chat.id, failure)
 

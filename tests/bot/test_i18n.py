@@ -1,13 +1,15 @@
-"""The reply catalogs: complete, placeholders intact, the shipped .mo up to date; Russian
-plurals; how the reply language is chosen."""
+"""The reply catalogs: complete, placeholders intact, the shipped .mo up to date; no reply
+string left out of them; Russian plurals; how the reply language is chosen."""
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
@@ -49,20 +51,48 @@ def test_every_reply_string_has_a_russian_translation() -> None:
     assert missing == [], f"run `make translations` and translate: {missing}"
 
 
-def test_translations_keep_their_placeholders() -> None:
+def broken_placeholders(catalog: Catalog) -> list[tuple[str, str]]:
+    """(msgid, translation) of each entry whose translation does not have exactly the
+    placeholders of its source, or whose braces do not pair up."""
     broken = []
-    for entry in _russian_catalog():
+    for entry in catalog:
         if not entry.id:
             continue
         ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
         strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
         wanted = set(_PLACEHOLDER.findall(ids[-1]))
         for string in strings:
+            if not string:
+                continue  # untranslated: the completeness test reports it
             if set(_PLACEHOLDER.findall(string)) != wanted or string.count("{") != string.count(
                 "}"
             ):
                 broken.append((ids[0], string))
-    assert broken == []
+    return broken
+
+
+def test_translations_keep_their_placeholders() -> None:
+    assert broken_placeholders(_russian_catalog()) == []
+
+
+@pytest.mark.parametrize(
+    ("msgid", "translation"),
+    [
+        ("Deleted article {id}.", "Статья {ид} удалена."),  # the name translated too
+        ("Deleted article {id}.", "Статья удалена."),  # the placeholder dropped
+        ("Deleted article {id}.", "Статья {id удалена."),  # an unclosed brace
+        ("Topic {name} ({slug}) saved.", "Тема {name} ({slug}) {extra} сохранена."),  # one more
+        (("{count} new article", "{count} new articles"), ("{count} статья", "{n} статьи", "")),
+    ],
+)
+def test_a_catalog_entry_with_a_broken_placeholder_is_caught(
+    msgid: str | tuple[str, str], translation: str | tuple[str, ...]
+) -> None:
+    catalog = Catalog(locale="ru")
+    catalog.add("Hello,", "Здравствуйте,")
+    catalog.add(msgid, translation)
+    key = msgid if isinstance(msgid, str) else msgid[0]
+    assert [entry for entry, _string in broken_placeholders(catalog)] == [key]
 
 
 def test_the_shipped_mo_file_is_compiled_from_the_po_file() -> None:
@@ -100,3 +130,69 @@ def test_russian_plurals(count: int, word: str) -> None:
 )
 def test_the_reply_language(preference: str, language_code: str, expected: str) -> None:
     assert i18n.resolve_language(preference, language_code) == expected
+
+
+# The modules that write what users read: command logic, the core, the digest layout, both
+# adapters' own lines.
+REPLY_MODULES = (
+    *sorted((ROOT / "bot/core/commands").glob("*.py")),
+    *(ROOT / "bot" / name for name in (
+        "core/app.py", "core/context.py", "core/errors.py", "core/search_query.py",
+        "digests/compose.py", "console.py", "telegram/handlers.py",
+    )),
+)
+# Two words of English: a phrase someone reads (single words like ids and styles are not).
+_ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}[,.:;!?]? [A-Za-z]{2,}")
+_MARKERS = {"_", "N_", "ngettext", "gettext"}
+# Calls whose strings are not replies: logs, audit details, Babel date patterns.
+_NOT_REPLIES = {"debug", "info", "warning", "error", "exception", "audit", "format_datetime"}
+# Keyword arguments that hold command syntax or internal labels, never prose.
+_SYNTAX_KEYWORDS = {"usage", "examples", "label", "detail"}
+
+
+def _untranslated_strings(path: Path, root: Path = ROOT) -> list[str]:
+    """English phrases in ``path`` that reach users without passing through the catalogs."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        if node.value.startswith("/") or not _ENGLISH_PHRASE.search(node.value):
+            continue  # a command and its syntax, or no prose
+        if not _is_exempt(node, parents):
+            found.append(f"{path.relative_to(root)}:{node.lineno}: {node.value[:60]!r}")
+    return found
+
+
+def _is_exempt(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    while node in parents:
+        parent = parents[node]
+        if isinstance(parent, ast.Expr | ast.Raise):
+            return True  # a docstring; an exception for logs (user errors are mapped by code)
+        if isinstance(parent, ast.keyword) and parent.arg in _SYNTAX_KEYWORDS:
+            return True
+        if isinstance(parent, ast.Call):
+            function = parent.func
+            name = function.attr if isinstance(function, ast.Attribute) else getattr(
+                function, "id", ""
+            )
+            if name in _MARKERS or name in _NOT_REPLIES:
+                return True
+        node = parent
+    return False
+
+
+def test_no_reply_string_bypasses_the_catalogs() -> None:
+    found = [line for path in REPLY_MODULES for line in _untranslated_strings(path)]
+    assert found == [], "wrap these in _() / ngettext() and run `make translations`"
+
+
+def test_the_check_for_bypassing_strings_finds_one(tmp_path: Path) -> None:
+    module = tmp_path / "reply.py"
+    source = (
+        'def reply():\n    """Docstring words are fine."""\n'
+        '    return _("Fine words") + "Bare words"\n'
+    )
+    module.write_text(source, encoding="utf-8")
+    assert _untranslated_strings(module, tmp_path) == ["reply.py:3: 'Bare words'"]

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import re
 
+from babel.numbers import format_decimal as format_number
+
 from bot.core.context import Context
+from bot.core.errors import error_text
 from bot.core.format import MAX_ARTICLE_ID, bullets, is_url, parse_article_id, shorten, title_span
 from bot.core.progress import report_progress
 from bot.core.registry import callback, command
+from bot.core.template import fill
 from bot.core.types import Button, Reply, Request, Text, bold, code, italic
-from bot.i18n import N_
+from bot.i18n import N_, _, current_language, ngettext
 from ingest.extract import clean_text_article
 from ingest.pipeline import AddOutcome, retag_all
 from ingest.tagging import RuleError, format_rule, parse_rule
@@ -28,26 +32,35 @@ _OTHER_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
 _BARE_HOST = re.compile(
     r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\.?(?:/\S*)?$", re.IGNORECASE
 )
-ADD_USAGE = Text.of(
-    "Usage: ",
-    code("/add <url>"),
-    ", or ",
-    code("/add <title>"),
-    " with the article text on the following lines, or ",
-    code("/add"),
-    " as a reply to a message.",
+_ADDTOPIC_EXAMPLE = (
+    "/addtopic china-russia China–Russia relations | China, Chinese, Beijing; "
+    "Russia, Russian, Moscow"
 )
-ADDTOPIC_USAGE = Text.of(
-    "Usage: ",
-    code("/addtopic <slug> <display name> | <rule>"),
-    ", e.g. ",
-    code(
-        "/addtopic china-russia China–Russia relations | China, Chinese, Beijing; "
-        "Russia, Russian, Moscow"
-    ),
-    ". Groups are separated by ';', words within a group by ','; an article must match every "
-    "group.",
-)
+
+
+def add_usage() -> Text:
+    """How /add is written, in the reply language."""
+    return fill(
+        _(
+            "Usage: {url_form}, or {title_form} with the article text on the following lines, "
+            "or {bare_form} as a reply to a message."
+        ),
+        url_form=code("/add <url>"),
+        title_form=code("/add <title>"),
+        bare_form=code("/add"),
+    )
+
+
+def addtopic_usage() -> Text:
+    """How /addtopic is written, in the reply language."""
+    return fill(
+        _(
+            "Usage: {form}, e.g. {example}. Groups are separated by ';', words within a group "
+            "by ','; an article must match every group."
+        ),
+        form=code("/addtopic <slug> <display name> | <rule>"),
+        example=code(_ADDTOPIC_EXAMPLE),
+    )
 
 
 def _forget_topic_cache(ctx: Context) -> None:
@@ -65,15 +78,19 @@ def _outcome_reply(outcome: AddOutcome) -> Reply:
     article = outcome.article
     if not outcome.created:
         return Reply.say(
-            Text.of("Already stored as ", bold(f"#{article.id}"), ": ", title_span(article)),
-            Text.of("See it with ", code(f"/summary {article.id}"), "."),
+            fill(
+                _("Already stored as {id}: {title}"),
+                id=bold(f"#{article.id}"),
+                title=title_span(article),
+            ),
+            fill(_("See it with {command}."), command=code(f"/summary {article.id}")),
         )
-    topics = ", ".join(outcome.topics or article.topic_slugs) or "none"
-    summary = bullets(article.summary) or "(no summary)"
+    topics = ", ".join(outcome.topics or article.topic_slugs) or _("none")
+    summary = bullets(article.summary) or _("(no summary)")
     return Reply.say(
-        Text.of("Added ", bold(f"#{article.id}"), ": ", title_span(article)),
-        Text.of(italic(f"Topics: {topics}")),
-        Text.of(bold("Summary"), "\n", summary),
+        fill(_("Added {id}: {title}"), id=bold(f"#{article.id}"), title=title_span(article)),
+        Text.of(italic(_("Topics: {topics}").format(topics=topics))),
+        Text.of(bold(_("Summary")), "\n", summary),
     )
 
 
@@ -92,9 +109,13 @@ def _not_a_fetchable_link(text: str) -> str | None:
     """Why a lone link that is not http(s) cannot be added, or None for anything else."""
     other_scheme = _OTHER_SCHEME.match(text)
     if other_scheme:
-        return f"Only http and https links can be fetched (not {other_scheme.group(1)[:20]}:)."
+        return _("Only http and https links can be fetched (not {scheme}:).").format(
+            scheme=other_scheme.group(1)[:20]
+        )
     if _BARE_HOST.match(text):
-        return f"Put http:// or https:// in front of the link, e.g. /add https://{text[:200]}"
+        return _("Put http:// or https:// in front of the link, e.g. {example}").format(
+            example=f"/add https://{text[:200]}"
+        )
     return None
 
 
@@ -131,11 +152,11 @@ async def add(ctx: Context, req: Request) -> Reply:
         if req.reply_to_text and req.reply_to_text.strip():
             title, body = _title_of_post(req.reply_to_text)
         else:
-            return Reply.say(ADD_USAGE)
+            return Reply.say(add_usage())
     elif is_url(args):
         return await add_url(ctx, req, args)
     elif refusal := _not_a_fetchable_link(args):
-        return Reply.say(refusal, ADD_USAGE)
+        return Reply.say(refusal, add_usage())
     else:
         title, body = split_title_body(args)
         if not body and req.reply_to_text and req.reply_to_text.strip():
@@ -144,9 +165,11 @@ async def add(ctx: Context, req: Request) -> Reply:
         title, body = clean_text_article(title, body)
     if not body:
         return Reply.say(
-            "The article has no text: put the title on the first line and the article text "
-            "on the lines after it, in the same message.",
-            ADD_USAGE,
+            _(
+                "The article has no text: put the title on the first line and the article "
+                "text on the lines after it, in the same message."
+            ),
+            add_usage(),
         )
     ingestor = ctx.ingestor
     outcome = await ctx.call(ingestor.add_text, title, body, added_by=req.actor)
@@ -159,16 +182,18 @@ def _parse_topic_args(args: str) -> tuple[str, str, str] | str:
     head, bar, rule = args.partition("|")
     words = head.split()
     if not bar or not words:
-        return "Missing parts."
+        return _("Missing parts.")
     slug = words[0].lower()
     if not SLUG_PATTERN.match(slug):
-        return (
-            f"{shorten(words[0], 64)!r} can't be a slug: use lower-case letters, digits and "
-            "'-' (up to 64), e.g. china-russia."
-        )
+        return _(
+            "“{slug}” can't be a slug: use lower-case letters, digits and '-' (up to 64), "
+            "e.g. china-russia."
+        ).format(slug=shorten(words[0], 64))
     name = " ".join(words[1:]) or slug
     if len(name) > MAX_TOPIC_NAME:
-        return f"The display name is too long (at most {MAX_TOPIC_NAME} characters)."
+        return _("The display name is too long (at most {limit} characters).").format(
+            limit=MAX_TOPIC_NAME
+        )
     return slug, name, rule.strip()
 
 
@@ -183,16 +208,22 @@ async def addtopic(ctx: Context, req: Request) -> Reply:
     """Validate the rule, save the topic, retag the stored articles in the background."""
     parsed = _parse_topic_args(req.args)
     if isinstance(parsed, str):
-        return Reply.say(parsed, ADDTOPIC_USAGE)
+        return Reply.say(parsed, addtopic_usage())
     slug, name, raw_rule = parsed
     try:
         rule = parse_rule(raw_rule)
     except RuleError as error:
-        return Reply.say(f"The rule is not valid: {error}.", ADDTOPIC_USAGE)
+        reason = error_text(error)
+        problem = _("The rule is not valid: {reason}.").format(reason=reason)
+        return Reply.say(problem, addtopic_usage())
     existing = await ctx.call(ctx.store.find_topic, name)
     if existing is not None and existing.slug != slug:
         return Reply.say(
-            Text.of("The name ", bold(name), " is taken by topic ", code(existing.slug), ".")
+            fill(
+                _("The name {name} is taken by topic {slug}."),
+                name=bold(name),
+                slug=code(existing.slug),
+            )
         )
     previous = await ctx.call(ctx.store.find_topic, slug)
     previous = previous if previous is not None and previous.slug == slug else None
@@ -201,17 +232,24 @@ async def addtopic(ctx: Context, req: Request) -> Reply:
     await _audit(ctx, req, "/addtopic", f"{slug} | {topic.rule}")
     ctx.background(retag_all, ctx.store, topic.slug, label=f"retag after /addtopic {slug}")
     if previous is None:
-        headline = Text.of("Topic ", bold(topic.name), " (", code(topic.slug), ") saved.")
+        headline = fill(
+            _("Topic {name} ({slug}) saved."), name=bold(topic.name), slug=code(topic.slug)
+        )
     else:
-        headline = Text.of(
-            "Topic ", code(topic.slug), " updated: it was ", bold(previous.name), " | ",
-            shorten(previous.rule, 300), "; now ", bold(topic.name), ".",
+        headline = fill(
+            _("Topic {slug} updated: it was {old_name} | {old_rule}; now {name}."),
+            slug=code(topic.slug),
+            old_name=bold(previous.name),
+            old_rule=shorten(previous.rule, 300),
+            name=bold(topic.name),
         )
     return Reply.say(
         headline,
-        Text.of(italic("Rule: "), topic.rule),
-        "Stored articles are being tagged with it in the background; "
-        f"see them soon with /latest {topic.slug}.",
+        Text.of(italic(_("Rule:") + " "), topic.rule),
+        _(
+            "Stored articles are being tagged with it in the background; see them soon with "
+            "{command}."
+        ).format(command=f"/latest {topic.slug}"),
     )
 
 
@@ -230,33 +268,36 @@ async def deltopic(ctx: Context, req: Request) -> Reply:
     """
     name = req.args.strip()
     if not name:
-        return Reply.say(Text.of("Which topic? e.g. ", code("/deltopic energy"), ". See /topics."))
+        return Reply.say(
+            fill(_("Which topic? e.g. {example}. See /topics."), example=code("/deltopic energy"))
+        )
     topic = await ctx.call(ctx.store.find_topic, name)
     if topic is None:
-        return Reply.say(Text.of("There is no topic ", bold(shorten(name, 64)), ". See /topics."))
+        return Reply.say(
+            fill(_("There is no topic {name}. See /topics."), name=bold(shorten(name, 64)))
+        )
     subscribers = await ctx.call(ctx.store.topic_subscriber_count, topic.id)
     if not subscribers:
         return await _delete_topic(ctx, req, topic)
-    chats = _chats(subscribers)
+    question = ngettext(
+        "{name} ({slug}) has {count} chat subscribed. Deleting it stops their digests of it "
+        "and removes their subscriptions. Delete it?",
+        "{name} ({slug}) has {count} chats subscribed. Deleting it stops their digests of it "
+        "and removes their subscriptions. Delete it?",
+        subscribers,
+    )
+    confirm = ngettext(
+        "Delete, stop {count} chat", "Delete, stop {count} chats", subscribers
+    ).format(count=subscribers)
     return Reply.say(
-        Text.of(
-            bold(topic.name),
-            " (",
-            code(topic.slug),
-            f") has {chats} subscribed. Deleting it stops their digests of it and removes "
-            "their subscriptions. Delete it?",
-        ),
+        fill(question, name=bold(topic.name), slug=code(topic.slug), count=subscribers),
         keyboard=[
             [
-                Button(f"Delete, stop {chats}"[:60], f"{DELTOPIC_CONFIRM}:{topic.id}"),
-                Button("Keep it", f"{DELTOPIC_KEEP}:{topic.id}"),
+                Button(confirm[:60], f"{DELTOPIC_CONFIRM}:{topic.id}"),
+                Button(_("Keep it"), f"{DELTOPIC_KEEP}:{topic.id}"),
             ]
         ],
     )
-
-
-def _chats(count: int) -> str:
-    return "1 chat" if count == 1 else f"{count} chats"
 
 
 async def _delete_topic(
@@ -270,11 +311,21 @@ async def _delete_topic(
     await _audit(ctx, req, "/deltopic", f"{topic.slug} ({stopped} subscriptions)")
     for chat_id in chats:
         await ctx.subscriptions_changed(chat_id)
-    note = f" The digests of {_chats(stopped)} stopped." if stopped else ""
+    note = (
+        " "
+        + ngettext(
+            "The digests of {count} chat stopped.", "The digests of {count} chats stopped.", stopped
+        ).format(count=stopped)
+        if stopped
+        else ""
+    )
     return Reply.say(
-        Text.of("Deleted topic ", bold(topic.name), " (", code(topic.slug), ").", note),
+        Text.of(
+            fill(_("Deleted topic {name} ({slug})."), name=bold(topic.name), slug=code(topic.slug)),
+            note,
+        ),
         edit=edit,
-        toast="Deleted" if edit else None,
+        toast=_("Deleted") if edit else None,
     )
 
 
@@ -289,11 +340,13 @@ async def _topic_for_button(ctx: Context, req: Request, payload: str) -> TopicVi
             detail=f"button {payload[:20]}",
             allowed=False,
         )
-        return Reply.nothing(toast="Sorry, /deltopic is for the bot's admins only.")
+        return Reply.nothing(
+            toast=_("Sorry, /{command} is for the bot's admins only.").format(command="deltopic")
+        )
     topic_id = int(payload) if payload.isdigit() and len(payload) < 12 else 0
     topic = await ctx.call(ctx.store.get_topic, topic_id) if topic_id else None
     if topic is None:
-        return Reply.say("That topic is gone already. See /topics.", edit=True)
+        return Reply.say(_("That topic is gone already. See /topics."), edit=True)
     return topic
 
 
@@ -313,7 +366,8 @@ async def on_deltopic_keep(ctx: Context, req: Request, payload: str) -> Reply:
     if isinstance(topic, Reply):
         return topic
     return Reply.say(
-        Text.of("Kept topic ", bold(topic.name), " (", code(topic.slug), ")."), edit=True
+        fill(_("Kept topic {name} ({slug})."), name=bold(topic.name), slug=code(topic.slug)),
+        edit=True,
     )
 
 
@@ -328,14 +382,15 @@ async def delete(ctx: Context, req: Request) -> Reply:
     """Delete one stored article."""
     article_id = parse_article_id(req.args)
     if article_id is None:
-        return Reply.say(Text.of("Which article? e.g. ", code("/delete 12"), "."))
+        return Reply.say(fill(_("Which article? e.g. {example}."), example=code("/delete 12")))
     deleted = 0 < article_id <= MAX_ARTICLE_ID and await ctx.call(
         ctx.store.delete_article, article_id
     )
     if not deleted:
-        return Reply.say(f"There is no article #{article_id}"[:80] + ".")
+        shown = f"#{article_id}"[:60]
+        return Reply.say(_("There is no article {id}.").format(id=shown))
     await _audit(ctx, req, "/delete", f"#{article_id}")
-    return Reply.say(f"Deleted article #{article_id}.")
+    return Reply.say(_("Deleted article {id}.").format(id=f"#{article_id}"))
 
 
 @command(
@@ -347,16 +402,24 @@ async def delete(ctx: Context, req: Request) -> Reply:
 async def stats(ctx: Context, req: Request) -> Reply:
     """The store's counters."""
     figures = await ctx.call(ctx.store.stats, ctx.now())
-    lines = [
-        f"Articles: {figures.articles}",
-        f"Topics: {figures.topics}",
-        f"Chats: {figures.chats}",
-        f"Subscriptions: {figures.subscriptions}",
-        f"Digests delivered in the last day: {figures.deliveries_last_day}",
-        f"Feeds: {figures.feeds}",
+    rows = [
+        (_("Articles"), figures.articles),
+        (_("Topics"), figures.topics),
+        (_("Chats"), figures.chats),
+        (_("Subscriptions"), figures.subscriptions),
+        (_("Digests delivered in the last day"), figures.deliveries_last_day),
+        (_("Feeds"), figures.feeds),
     ]
-    lines += [
-        f"{name.replace('_', ' ').capitalize()}: {value}"
-        for name, value in sorted(figures.extra.items())
-    ]
-    return Reply.say(Text.of(bold("Stats"), "\n", "\n".join(lines)))
+    rows += [(_stat_label(name), value) for name, value in sorted(figures.extra.items())]
+    lines = [f"{label}: {format_number(value, locale=current_language())}" for label, value in rows]
+    return Reply.say(Text.of(bold(_("Stats")), "\n", "\n".join(lines)))
+
+
+# The store's extra counters (storage/admin.py), named for people. A counter added there
+# without a name here is shown by its key, in English.
+_EXTRA_STATS = {"blocked_chats": N_("Blocked chats")}
+
+
+def _stat_label(name: str) -> str:
+    label = _EXTRA_STATS.get(name)
+    return _(label) if label else name.replace("_", " ").capitalize()

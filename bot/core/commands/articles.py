@@ -22,6 +22,7 @@ from bot.core.format import (
     summary_item,
 )
 from bot.core.registry import callback, command
+from bot.core.search_query import unsearchable
 from bot.core.template import fill
 from bot.core.types import (
     CALLBACK_DATA_LIMIT,
@@ -357,6 +358,8 @@ async def search(ctx: Context, req: Request) -> Reply:
         )
     if len(query) > MAX_QUERY:
         query = query[:MAX_QUERY].rsplit(" ", 1)[0]
+    if (refusal := unsearchable(query)) is not None:
+        return Reply.say(refusal)
     return await _search_page(ctx, req, query, 0)
 
 

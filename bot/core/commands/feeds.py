@@ -5,22 +5,32 @@ from __future__ import annotations
 import re
 
 from bot.core.context import Context
+from bot.core.errors import error_text
 from bot.core.format import local_time, shorten
 from bot.core.registry import command
+from bot.core.template import fill
 from bot.core.types import Reply, Request, Text, bold, code, italic, plain
-from bot.i18n import N_
+from bot.i18n import N_, _, ngettext
 from ingest.errors import IngestError
 from ingest.feeds import DEFAULT_EVERY_MINUTES, AddFeedOutcome, FeedPoller, add_feed, delete_feed
 
 MAX_LISTED = 50
 _EVERY = re.compile(r"^every=(\S*)$", re.IGNORECASE)
-ADDFEED_USAGE = (
-    "Usage: /addfeed <url> [every=<minutes>], e.g. /addfeed https://example.com/rss every=30"
-)
+
+
+class AddFeedUsageError(ValueError):
+    """/addfeed written wrongly; str() is the reply, usage included, in the reply language."""
+
+
+def addfeed_usage() -> str:
+    """How /addfeed is written, in the reply language."""
+    return _("Usage: {form}, e.g. {example}").format(
+        form="/addfeed <url> [every=<minutes>]", example="/addfeed https://example.com/rss every=30"
+    )
 
 
 def parse_addfeed(args: str, default_every: int = DEFAULT_EVERY_MINUTES) -> tuple[str, int]:
-    """``<url> [every=<minutes>]`` -> (url, minutes); IngestError with the usage otherwise."""
+    """``<url> [every=<minutes>]`` -> (url, minutes); AddFeedUsageError otherwise."""
     url = ""
     every = default_every
     for token in args.split():
@@ -28,14 +38,15 @@ def parse_addfeed(args: str, default_every: int = DEFAULT_EVERY_MINUTES) -> tupl
         if found:
             value = found.group(1).lower().removesuffix("m").removesuffix("min")
             if not value.isdigit():
-                raise IngestError(f"every= takes a number of minutes. {ADDFEED_USAGE}")
+                problem = _("every= takes a number of minutes.")
+                raise AddFeedUsageError(f"{problem} {addfeed_usage()}")
             every = int(value[:9])
         elif not url:
             url = token
         else:
-            raise IngestError(f"Too many arguments. {ADDFEED_USAGE}")
+            raise AddFeedUsageError(f"{_('Too many arguments.')} {addfeed_usage()}")
     if not url:
-        raise IngestError(ADDFEED_USAGE)
+        raise AddFeedUsageError(addfeed_usage())
     return url, every
 
 
@@ -56,8 +67,10 @@ async def addfeed(ctx: Context, req: Request) -> Reply:
     try:
         url, every = parse_addfeed(req.args, ctx.settings.feed_every_minutes)
         outcome = await ctx.fetching(_add, ctx, url, every, req.actor or "admin")
-    except IngestError as error:
+    except AddFeedUsageError as error:
         return Reply.say(str(error))
+    except IngestError as error:
+        return Reply.say(error_text(error))
     feed = outcome.feed
     await ctx.call(
         ctx.store.audit,
@@ -69,18 +82,25 @@ async def addfeed(ctx: Context, req: Request) -> Reply:
     name = shorten(feed.title or feed.url, 120)
     if not outcome.created:
         return Reply.say(
-            Text.of("Already following this feed as ", bold(f"#{feed.id}"), f": {name}.")
+            fill(
+                _("Already following this feed as {id}: {name}."),
+                id=bold(f"#{feed.id}"),
+                name=name,
+            )
         )
     poll = outcome.poll
     count = poll.new_entries if poll is not None else 0
-    entries = f"{count} new {'entry' if count == 1 else 'entries'}"
+    first_poll = ngettext(
+        "First poll: {count} new entry came in.", "First poll: {count} new entries came in.", count
+    ).format(count=count)
+    every = ngettext(
+        "Polled every {minutes} minute.", "Polled every {minutes} minutes.", feed.every_minutes
+    ).format(minutes=feed.every_minutes)
     return Reply.say(
-        Text.of("Following feed ", bold(f"#{feed.id}"), f": {name}"),
+        fill(_("Following feed {id}: {name}"), id=bold(f"#{feed.id}"), name=name),
         Text.of(
-            f"First poll: {entries} came in. Polled every {feed.every_minutes} min. ",
-            "See them with ",
-            code("/latest"),
-            ".",
+            f"{first_poll} {every} ",
+            fill(_("See them with {command}."), command=code("/latest")),
         ),
     )
 
@@ -89,10 +109,17 @@ def _feed_item(feed_id: int, url: str, title: str, polled: str, count: int, erro
     parts: list[str | Text] = [
         Text.of(bold(f"#{feed_id}"), " ", plain(shorten(title, 100) + "\n" if title else "")),
         Text.of(code(shorten(url, 200)), "\n"),
-        italic(f"last poll: {polled} · {count} {'entry' if count == 1 else 'entries'}"),
+        italic(
+            ngettext(
+                "last poll: {polled} · {count} entry",
+                "last poll: {polled} · {count} entries",
+                count,
+            ).format(polled=polled, count=count)
+        ),
     ]
     if error:
-        parts.append(Text.of("\n", italic(f"last error: {shorten(error, 160)}")))
+        last_error = _("last error: {error}").format(error=shorten(error, 160))
+        parts.append(Text.of("\n", italic(last_error)))
     return Text.of(*parts)
 
 
@@ -101,16 +128,19 @@ async def feeds(ctx: Context, req: Request) -> Reply:
     """List each feed's id, URL, last poll, entry count and last error."""
     all_feeds = await ctx.call(ctx.store.list_feeds)
     if not all_feeds:
-        return Reply.say(Text.of("No feeds yet. Add one with ", code("/addfeed <url>"), "."))
+        return Reply.say(
+            fill(_("No feeds yet. Add one with {command}."), command=code("/addfeed <url>"))
+        )
     timezone = (await ctx.chat_view(req)).timezone
-    items: list[Text] = [Text.of(bold(f"Feeds ({len(all_feeds)})"))]
+    items: list[Text] = [Text.of(bold(_("Feeds ({count})").format(count=len(all_feeds))))]
     for feed in all_feeds[:MAX_LISTED]:
-        polled = local_time(feed.last_polled_at, timezone) if feed.last_polled_at else "never"
+        polled = local_time(feed.last_polled_at, timezone) if feed.last_polled_at else _("never")
         items.append(
             _feed_item(feed.id, feed.url, feed.title, polled, feed.entry_count, feed.last_error)
         )
     if len(all_feeds) > MAX_LISTED:
-        items.append(Text.of(italic(f"And {len(all_feeds) - MAX_LISTED} more.")))
+        more = len(all_feeds) - MAX_LISTED
+        items.append(Text.of(italic(_("And {count} more.").format(count=more))))
     return Reply.say(*items)
 
 
@@ -125,10 +155,14 @@ async def delfeed(ctx: Context, req: Request) -> Reply:
     """Stop following a feed given by id or URL (its articles stay)."""
     key = req.args.strip()
     if not key or len(key.split()) != 1:
-        return Reply.say("Usage: /delfeed <id | url>; /feeds shows the ids.")
+        return Reply.say(
+            _("Usage: {form}; /feeds shows the ids.").format(form="/delfeed <id | url>")
+        )
     removed = await ctx.call(delete_feed, ctx.store, key)
     if removed is None:
-        return Reply.say(Text.of("No feed ", code(shorten(key, 100)), ". /feeds lists them."))
+        return Reply.say(
+            fill(_("No feed {key}. /feeds lists them."), key=code(shorten(key, 100)))
+        )
     await ctx.call(
         ctx.store.audit,
         "/delfeed",
@@ -137,9 +171,9 @@ async def delfeed(ctx: Context, req: Request) -> Reply:
         detail=f"#{removed.id} {removed.url}"[:200],
     )
     return Reply.say(
-        Text.of(
-            "Stopped following feed ",
-            bold(f"#{removed.id}"),
-            f" ({shorten(removed.title or removed.url, 120)}). Its articles stay.",
+        fill(
+            _("Stopped following feed {id} ({name}). Its articles stay."),
+            id=bold(f"#{removed.id}"),
+            name=shorten(removed.title or removed.url, 120),
         )
     )
