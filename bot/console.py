@@ -32,7 +32,7 @@ from bot.core.progress import reporting_progress
 from bot.core.render import render_plain_all, text_plain
 from bot.core.textclean import valid_text
 from bot.core.types import Button, Chat, Keyboard, Message, Reply, Request, Text
-from bot.i18n import N_, _, set_language
+from bot.i18n import N_, _, ngettext, resolve_language, set_language, use_language
 
 if TYPE_CHECKING:
     from ingest.pipeline import Ingestor
@@ -330,7 +330,11 @@ async def _serve(settings: Settings, demo: bool, stdin: TextIO, stdout: TextIO) 
         if demo:
             added = await asyncio.to_thread(load_sample_articles, store, ingestor)
             if added:
-                stdout.write(f"Loaded {added} sample articles.\n")
+                with use_language(resolve_language("", terminal_language(os.environ))):
+                    loaded = ngettext(
+                        "Loaded {count} sample article.", "Loaded {count} sample articles.", added
+                    )
+                stdout.write(loaded.format(count=added) + "\n")
         core = Core(store, settings, ingestor, bot_username="newsbot")
         chat = ConsoleChat(core, stdin, stdout, language=terminal_language(os.environ))
         digests = start_console_digests(

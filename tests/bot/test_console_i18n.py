@@ -1,0 +1,77 @@
+"""The console chat in Russian: from the terminal's locale, or with /settings lang ru."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from bot.config import Settings, load_settings
+from bot.console import run_console, terminal_language
+
+
+@pytest.fixture
+def settings(sqlite_url: str) -> Settings:
+    return load_settings({"DATABASE_URL": sqlite_url}, env_file=None)
+
+
+def chat(settings: Settings, script: str, monkeypatch: pytest.MonkeyPatch, lang: str) -> str:
+    """Run the console on ``script`` in a terminal whose LANG is ``lang``; returns the output."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang)
+    stdout = io.StringIO()
+    assert run_console(settings, True, stdin=io.StringIO(script), stdout=stdout) == 0
+    return stdout.getvalue()
+
+
+def test_settings_lang_ru_turns_the_console_russian(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = (
+        "/settings lang ru\n/stats\n/addtopic energy2 Энергия | нефть;\n"
+        "/add http://127.0.0.1:9/news\n/search и в на\n/deltopic energy\n9\n/quit\n"
+    )
+    out = chat(settings, script, monkeypatch, "C.UTF-8")
+    assert "/help for the commands" in out  # the welcome, before the chat chose Russian
+    assert "Теперь я отвечаю: Русский." in out
+    assert "Статистика\nСтатьи: 8" in out
+    assert "Правило написано неверно: группа 2 пуста" in out
+    assert "Не загружаю 127.0.0.1: этот адрес ведёт во внутреннюю или локальную сеть" in out
+    assert "В запросе и в на только самые частые слова" in out
+    assert "Тема Energy (energy) удалена." in out
+    assert "Такой кнопки здесь нет. Введите команду, например /help." in out
+    assert out.rstrip().endswith("До свидания.")
+
+
+def test_a_russian_terminal_gets_a_russian_console(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = chat(settings, "/latest 1\n/digest china-russia\n", monkeypatch, "ru_RU.UTF-8")
+    assert out.startswith("Загружено 8 примеров статей.\nКонсольный чат newsbot: вы — локальный")
+    assert "Последние статьи" in out
+    assert re.search(r"📰 China–Russia relations — \d+ нов\w+ стат\w+ в \d+ сюжет", out)
+    assert out.rstrip().endswith("До свидания.")
+
+
+def test_a_terminal_in_a_language_without_a_catalog_gets_english(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = chat(settings, "/stats\n", monkeypatch, "de_DE.UTF-8")
+    assert "newsbot console chat: you are the local admin." in out and "Stats\nArticles: 8" in out
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({"LANG": "ru_RU.UTF-8"}, "ru-ru"),
+        ({"LC_ALL": "ru_UA@euro", "LANG": "en_US.UTF-8"}, "ru-ua"),
+        ({"LC_MESSAGES": "C", "LANG": "ru_RU.UTF-8"}, "c"),
+        ({}, ""),
+    ],
+)
+def test_the_terminal_language_comes_from_the_locale(
+    environ: dict[str, str], language: str
+) -> None:
+    assert terminal_language(environ) == language
