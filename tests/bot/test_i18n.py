@@ -138,7 +138,9 @@ REPLY_MODULES = (
     *sorted((ROOT / "bot/core/commands").glob("*.py")),
     *(ROOT / "bot" / name for name in (
         "core/app.py", "core/context.py", "core/errors.py", "core/search_query.py",
-        "digests/compose.py", "console.py", "telegram/handlers.py",
+        "core/deeplinks.py", "core/limits.py", "core/permissions.py", "core/progress.py",
+        "digests/compose.py", "console.py", "telegram/handlers.py", "telegram/inline.py",
+        "telegram/progress.py", "telegram/chat_admins.py",
     )),
 )
 # Two words of English: a phrase someone reads (single words like ids and styles are not).
