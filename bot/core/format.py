@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from babel.dates import format_datetime
+
 from bot.core.types import Span, Text, bold, italic, link, plain
 from bot.digests.schedule import zone
-from bot.i18n import _
+from bot.i18n import _, current_language
 from storage.views import ArticleView
 
 MAX_ARTICLE_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)
@@ -18,10 +20,12 @@ _URL_PATTERN = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 def local_time(moment: datetime, timezone: str) -> str:
-    """``26 Nov 2026, 09:00`` in the chat's zone (naive datetimes are taken as UTC)."""
+    """``26 Nov 2026, 09:00`` in the chat's zone and the reply language (``26 нояб. 2026,
+    09:00``; CLDR month names); naive datetimes are taken as UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone(timezone)).strftime("%d %b %Y, %H:%M")
+    local = moment.astimezone(zone(timezone))
+    return format_datetime(local, "dd MMM yyyy, HH:mm", locale=current_language())
 
 
 def parse_article_id(text: str) -> int | None:

@@ -57,6 +57,8 @@ async def test_deleting_a_followed_topic_in_russian(core: Core, store: Store) ->
 
 async def test_articles_feeds_and_stats_in_russian(core: Core, store: Store) -> None:
     add_articles(store, 3)
+    latest = reply_text(await _as(core, "/latest"))
+    assert "01 янв. 2026, 14:00" in latest  # dates with Russian month names (Babel)
     stats = await _admin(core, "/stats")
     assert "Статистика" in stats and "Статьи: 3" in stats and "Ленты: 0" in stats
     assert "Статьи #999 нет." in await _admin(core, "/delete 999")
