@@ -92,9 +92,15 @@ async def _set_commands(application: Application, settings: Settings) -> None:
             )
     for admin_id in sorted(settings.admin_ids):
         try:
-            await application.bot.set_my_commands(
-                _menu(include_admin=True), scope=BotCommandScopeChat(admin_id)
-            )
+            scope = BotCommandScopeChat(admin_id)
+            await application.bot.set_my_commands(_menu(include_admin=True), scope=scope)
+            for language in i18n.LANGUAGES:  # an admin whose Telegram speaks Russian
+                if language != i18n.DEFAULT:
+                    await application.bot.set_my_commands(
+                        _menu(include_admin=True, language=language),
+                        scope=scope,
+                        language_code=language,
+                    )
         except BadRequest as error:  # an admin who never opened a chat with the bot
             log.info("no admin command menu for %s yet: %s", admin_id, error)
 

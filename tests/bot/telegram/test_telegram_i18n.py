@@ -25,6 +25,13 @@ async def test_telegram_russian_user_and_menu(
     assert set(russian) == set(menu)
     assert russian["latest"].startswith("последние статьи")
     assert menu["latest"].startswith("the newest articles")
+    admin_scope = {"type": "chat", "chat_id": ADMIN.id}
+    admin_menu = {
+        item["command"]: item["description"]
+        for item in bot_api_server.commands(admin_scope, language_code="ru")
+    }
+    assert set(admin_menu) == {item["command"] for item in bot_api_server.commands(admin_scope)}
+    assert admin_menu["stats"].startswith("сколько статей") and "latest" in admin_menu
 
 
 RUSSIAN_ADMIN = FakeUser(id=ADMIN.id, first_name="Ада", language_code="ru")
