@@ -3,7 +3,9 @@
 It stores N synthetic articles with pre-made summaries (as ingestion leaves them), then 1,000
 simulated users send a random mix of commands through ``Core.handle``. For each command it
 prints the median and p99 handler time beside a baseline measured in the same run: the bare
-Store call the command is built on, so the ratio is the cost of the core itself.
+Store call the command is built on, so the ratio is the cost of the core itself. Then inline
+queries (``Core.handle_inline``): distinct two-word queries once each, then the same again
+(answered from the core's 30-second cache), beside the bare 10-result search.
 """
 
 from __future__ import annotations
@@ -130,6 +132,9 @@ def baselines(store: Any, rng: random.Random, count: int, max_id: int) -> dict[s
         "search": _time_calls(
             lambda: store.search_articles(" ".join(_words(rng, 2)), 5), max(1, count // 4)
         ),
+        "inline": _time_calls(
+            lambda: store.search_articles(" ".join(_words(rng, 2)), 10), max(1, count // 4)
+        ),
     }
 
 
@@ -154,6 +159,19 @@ async def drive(core: Core, rng: random.Random, users: int, per_user: int, max_i
     return times
 
 
+async def drive_inline(core: Core, rng: random.Random, queries: int) -> dict[str, list[float]]:
+    """Inline queries: each new query, then at once the same again (the core's cache)."""
+    texts = list(dict.fromkeys(" ".join(_words(rng, 2)) for _ in range(queries)))
+    times: dict[str, list[float]] = {"inline (new query)": [], "inline (same again)": []}
+    for user, text in enumerate(texts, start=1):
+        request = Request(chat=Chat(user, "private"), user_id=user, args=text, text=text)
+        for label in times:
+            start = time.perf_counter()
+            await core.handle_inline(request)
+            times[label].append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def _row(name: str, ours: list[float], base: list[float] | None) -> str:
     median, p99 = statistics.median(ours), _percentile(ours, 0.99)
     if base:
@@ -175,6 +193,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=1_000)
     parser.add_argument("--per-user", type=int, default=5, help="commands each user sends")
     parser.add_argument("--baseline-calls", type=int, default=2_000)
+    parser.add_argument("--inline-queries", type=int, default=500, help="distinct inline queries")
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args(argv)
@@ -200,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             core = Core(store, settings)
             base = baselines(store, rng, args.baseline_calls, max_id)
             times = asyncio.run(drive(core, rng, args.users, args.per_user, max_id))
+            times.update(asyncio.run(drive_inline(core, rng, args.inline_queries)))
             base_after = baselines(store, rng, args.baseline_calls, max_id)
         finally:
             store.close()
@@ -211,7 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, samples in times.items():
         if not samples:
             continue
-        baseline = (base.get(name, []) + base_after.get(name, [])) or None
+        kind = "inline" if name.startswith("inline") else name  # a 10-result search
+        baseline = (base.get(kind, []) + base_after.get(kind, [])) or None
         print(_row(name, samples, baseline))
     print(f"\ntarget: p99 < {TARGET_MS:.0f} ms for /latest and /summary of a stored article")
     return 0
