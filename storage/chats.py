@@ -134,20 +134,38 @@ class ChatMethods(StoreBase):
             session.flush()
             return chat_view(row)
 
-    def set_chat_blocked(self, chat_id: int, blocked: bool) -> None:
+    def set_chat_blocked(self, chat_id: int, blocked: bool) -> bool:
         """Blocked: set blocked_at and pause subscriptions; unblocked: clear and resume.
 
         Pausing is blocked_at itself: due and active listings skip blocked chats, and each
-        subscription keeps its own active flag for when the chat comes back.
+        subscription keeps its own active flag for when the chat comes back. True when this
+        call changed the state (one conditional UPDATE, so of two workers pausing a chat at
+        once exactly one is told it did: whoever tells the chat's manager does so once).
         """
+        table = Chat.__table__
+        if blocked:
+            query = (
+                update(table)
+                .where(table.c.id == chat_id, table.c.blocked_at.is_(None))
+                .values(blocked_at=utc_now())
+            )
+        else:
+            query = (
+                update(table)
+                .where(table.c.id == chat_id, table.c.blocked_at.is_not(None))
+                .values(blocked_at=None)
+            )
         with self._write() as session:
-            row = session.get(Chat, chat_id)
-            if row is None:
-                return
-            if blocked and row.blocked_at is None:
-                row.blocked_at = utc_now()
-            elif not blocked:
-                row.blocked_at = None
+            return bool(session.execute(query).rowcount)  # type: ignore[attr-defined]
+
+    def set_chat_manager(self, chat_id: int, user_id: int | None) -> None:
+        """Record who manages the chat's digests (a channel's: the admin who subscribed it)."""
+        with self._write() as session:
+            session.execute(
+                update(Chat.__table__)
+                .where(Chat.__table__.c.id == chat_id)
+                .values(managed_by=user_id)
+            )
 
     def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: move the chat and its subscriptions to the new id."""
@@ -171,6 +189,7 @@ class ChatMethods(StoreBase):
                     created_at=old.created_at,
                     blocked_at=old.blocked_at,
                     reply_language=old.reply_language,
+                    managed_by=old.managed_by,
                 )
                 session.add(new)
                 session.flush()

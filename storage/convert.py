@@ -87,6 +87,7 @@ def chat_view(row: Chat) -> ChatView:
         created_at=row.created_at,
         blocked_at=row.blocked_at,
         reply_language=row.reply_language or "auto",
+        managed_by=row.managed_by,
     )
 
 

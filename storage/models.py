@@ -112,6 +112,9 @@ class Chat(Base):
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # /settings lang: a language code, or "auto" to follow each user's Telegram language.
     reply_language: Mapped[str] = mapped_column(String(8), default="auto")
+    # A channel: the user who last subscribed it from their private chat (told when the bot
+    # may no longer post there). None for other chats.
+    managed_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Subscription(Base):

@@ -90,6 +90,7 @@ class ChatView:
     created_at: datetime
     blocked_at: datetime | None
     reply_language: str = "auto"
+    managed_by: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

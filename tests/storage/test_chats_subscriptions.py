@@ -98,6 +98,21 @@ def test_due_and_blocking_pauses(store: Store) -> None:
     store.set_chat_blocked(999, True)
 
 
+def test_pausing_reports_only_the_change_and_a_channel_keeps_its_manager(store: Store) -> None:
+    store.upsert_chat(-1001234, type="channel", title="Wire", username="wire")
+    assert store.get_chat(-1001234).managed_by is None
+    store.set_chat_manager(-1001234, 7001)
+    assert store.get_chat(-1001234).managed_by == 7001
+    # Paused once: the second pause (another worker, a 403 after a lost right) changes nothing.
+    assert store.set_chat_blocked(-1001234, True) is True
+    assert store.set_chat_blocked(-1001234, True) is False
+    assert store.set_chat_blocked(-1001234, False) is True
+    assert store.set_chat_blocked(-1001234, False) is False
+    assert store.set_chat_blocked(999, True) is False
+    store.upsert_chat(-1001234, type="channel", title="Wire 2", username="wire")
+    assert store.get_chat(-1001234).managed_by == 7001
+
+
 def test_migrate_chat_moves_subscriptions(store: Store) -> None:
     energy = store.upsert_topic("energy", "Energy", "oil")
     tech = store.upsert_topic("tech", "Technology", "chip")
