@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.core import registry
+from bot.core.channels import handle_for_channel
 from bot.core.context import Context, SubscriptionsHook, utc_now
 from bot.core.errors import error_text
 from bot.core.types import CommandInfo, Reply, Request, Text, bold
@@ -133,6 +134,9 @@ class Core:
                 return Reply.say(
                     _("Sorry, /{command} is for the bot's admins only.").format(command=spec.name)
                 )
+            for_channel = await handle_for_channel(self.ctx, req, spec.handler)
+            if for_channel is not None:  # /subscribe @channel ...: that channel's digests
+                return for_channel
             return await spec.handler(self.ctx, req)
         except USER_ERRORS as error:
             return Reply.say(error_text(error) or _(APOLOGY))

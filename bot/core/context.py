@@ -23,6 +23,7 @@ from bot.i18n import AUTO, _, resolve_language
 
 if TYPE_CHECKING:
     from bot.core.permissions import ChatAdmins
+    from bot.core.channels import ChannelAccess
     from ingest.pipeline import Ingestor
     from storage.store import Store
     from storage.views import ChatView, TopicView
@@ -52,6 +53,9 @@ class Context:
     # Who administers a group (the Telegram adapter asks getChatMember); None: nobody can be
     # told to be one, so only anonymous administrators change a group (see permissions.py).
     chat_admins: ChatAdmins | None = None
+    # How channel names and rights are looked up (the Telegram adapter sets it; the console
+    # has no channels).
+    channels: ChannelAccess | None = None
     _known_chats: dict[int, tuple[str, str, str]] = field(default_factory=dict, repr=False)
     _reply_languages: dict[int, str] = field(default_factory=dict, repr=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)

@@ -296,7 +296,14 @@ async def subscriptions(ctx: Context, req: Request) -> Reply:
         )
     ]
     items += [_schedule_line(sub, chat) for sub in subs]
-    if chat.blocked_at is not None:
+    if chat.blocked_at is not None and chat.type == "channel":
+        items.append(
+            Text.of(
+                _("Digests are paused: I may not post in the channel. Make me an administrator "
+                  "who may post messages, then /subscribe it again.")
+            )
+        )
+    elif chat.blocked_at is not None:
         items.append(Text.of(_("Digests are paused. Send /start to resume them.")))
     rows = [
         [Button(_("Unsubscribe: {topic}").format(topic=sub.topic.name), f"unsub:{sub.topic.id}")]
