@@ -80,6 +80,27 @@ class ClaimLost(Exception):
     """Another worker took the claim over (this one outlived its lease): stop sending it."""
 
 
+class SendGate(Protocol):
+    """A check before a chat's digest goes out, for chats whose rights can change (channels).
+
+    The Telegram adapter's gate asks whether the bot may still post in a channel, turns the
+    digest's buttons into links (a callback button in a channel would answer nobody) and tells
+    the channel's manager when its digests are paused.
+    """
+
+    async def may_send(self, chat: ChatView) -> bool:
+        """False: the chat's digests must pause (the bot lost its right to post)."""
+        ...
+
+    def adapt(self, chat: ChatView, message: Message) -> Message:
+        """The message as this chat should get it."""
+        ...
+
+    async def paused(self, chat: ChatView) -> None:
+        """The chat's digests were just paused (called once per pause)."""
+        ...
+
+
 class Sender(Protocol):
     """Sends one message to one chat, raising the typed errors above."""
 
@@ -172,8 +193,10 @@ class DeliveryEngine:
         on_claimed: Callable[[DeliveryView], None] | None = None,
         on_part_sent: Callable[[DeliveryView, int], None] | None = None,
         only_chat: int | None = None,
+        gate: SendGate | None = None,
     ) -> None:
         self.store = store
+        self.gate = gate
         self.sender = sender
         self.worker = worker or default_worker_id()
         self.clock = clock
@@ -393,6 +416,9 @@ class DeliveryEngine:
             language=resolve_language(chat.reply_language, chat.language),
         )
         chat_id = chat.id
+        if self.gate is not None and not await self.gate.may_send(chat):
+            await self._pause(delivery, sub, chat, chat.id, report)
+            return
         for index in range(delivery.parts_sent, len(digest.parts)):
             if self.stopping:
                 log.info("stopping: digest %s left at part %d to resume", delivery.id, index)
@@ -402,12 +428,12 @@ class DeliveryEngine:
                 self.store.record_part_sending, delivery.id, index, worker=self.worker
             ):
                 raise ClaimLost()
-            outcome = await self._send_part(chat_id, chat, digest.parts[index], report)
+            part = digest.parts[index]
+            if self.gate is not None:
+                part = self.gate.adapt(chat, part)
+            outcome = await self._send_part(chat_id, chat, part, report)
             if outcome == "blocked":
-                await self._call(self.store.set_chat_blocked, chat_id, True)
-                await self._mark(delivery, STATUS_BLOCKED, error=BLOCKED_NOTE)
-                await self._reschedule(sub.id, chat.timezone)
-                report.blocked += 1
+                await self._pause(delivery, sub, chat, chat_id, report)
                 return
             if isinstance(outcome, int):
                 chat_id = outcome
@@ -428,6 +454,22 @@ class DeliveryEngine:
             report.sent += 1
         else:
             report.empty += 1
+
+    async def _pause(
+        self,
+        delivery: DeliveryView,
+        sub: SubscriptionView,
+        chat: ChatView,
+        chat_id: int,
+        report: RunReport,
+    ) -> None:
+        """Blocked, kicked, or no longer allowed to post: pause the chat, settle this claim."""
+        changed = await self._call(self.store.set_chat_blocked, chat_id, True)
+        await self._mark(delivery, STATUS_BLOCKED, error=BLOCKED_NOTE)
+        await self._reschedule(sub.id, chat.timezone)
+        report.blocked += 1
+        if changed and self.gate is not None:
+            await self.gate.paused(chat)
 
     async def _send_part(
         self, chat_id: int, chat: ChatView, message: Message, report: RunReport

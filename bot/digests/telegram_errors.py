@@ -25,8 +25,15 @@ from bot.digests.delivery import (
 )
 from bot.telegram.ratelimit import retry_after_seconds
 
-# A 400 with these words means the chat is gone for the bot, as a 403 does.
-BLOCKED_PHRASES = ("chat not found", "user is deactivated", "bot was kicked", "not a member")
+# A 400 with these words means the chat is gone for the bot, as a 403 does ("need
+# administrator rights": a channel where the bot may no longer post).
+BLOCKED_PHRASES = (
+    "chat not found",
+    "user is deactivated",
+    "bot was kicked",
+    "not a member",
+    "need administrator rights",
+)
 
 
 def raise_typed(error: tg_error.TelegramError) -> NoReturn:

@@ -29,6 +29,7 @@ from bot.observability.http import HttpPortError
 from bot.observability.service import BOT_DATA_KEY as OBSERVABILITY_KEY
 from bot.observability.service import Observability
 from bot.telegram.chat_admins import TelegramChatAdmins
+from bot.telegram.channels import ChannelGate, TelegramChannels
 from bot.telegram.handlers import BOT_DATA_KEY, COMMAND_NAME, Adapter, register_handlers
 from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_polling
 from bot.telegram.ratelimit import ChatRateLimiter
@@ -41,12 +42,14 @@ from summarizer.languages import load_detector
 
 log = logging.getLogger(__name__)
 
+# channel_post: only to keep a channel's title current; channel posts are never answered.
 ALLOWED_UPDATES = [
     "message",
     "edited_message",
     "callback_query",
     "inline_query",
     "my_chat_member",
+    "channel_post",
 ]
 RATE_LIMIT_RETRIES = 5
 CONCURRENT_UPDATES = 16
@@ -194,11 +197,15 @@ def build_application(
     # PTB's webhook server reads a body before checking the secret; ours refuses on the headers
     # (bot/telegram/webhook.py). Polling is PTB's own, unchanged.
     application.updater = GuardedUpdater(application.bot, application.update_queue)
+    channels = TelegramChannels(application.bot)
+    core.ctx.channels = channels
     register_handlers(
-        application, Adapter(core, store, settings, ReplySender(application.bot, store))
+        application,
+        Adapter(core, store, settings, ReplySender(application.bot, store), channels),
     )
     if digests:
-        install_digests(application, store, settings)
+        gate = ChannelGate(application.bot, store, channels)
+        install_digests(application, store, settings, gate=gate)
     if feeds:
         install_feed_polling(
             application, store, settings, feed_poll_seconds, observability.feeds_polled

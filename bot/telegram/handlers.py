@@ -36,6 +36,7 @@ from bot.core.types import Reply, code
 from bot.i18n import DEFAULT, _, use_language
 from bot.telegram.inline import on_inline_query
 from bot.telegram.progress import ProgressMessage
+from bot.telegram.channels import TelegramChannels, on_channel_membership
 from bot.telegram.replies import ReplySender
 from bot.telegram.requests import callback_request, core_chat, message_request
 from storage.store import Store
@@ -81,6 +82,7 @@ class Adapter:
     store: Store
     settings: Settings
     sender: ReplySender
+    channels: TelegramChannels | None = None
 
 
 def adapter_of(context: ContextTypes.DEFAULT_TYPE) -> Adapter:
@@ -184,6 +186,16 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     adapter = adapter_of(context)
     chat = core_chat(change.chat)
+    if chat.type == "channel" and adapter.channels is not None:
+        await on_channel_membership(
+            adapter.store,
+            adapter.channels,
+            adapter.sender,
+            chat,
+            change.new_chat_member,
+            adapter.settings.default_timezone,
+        )
+        return
     gone = change.new_chat_member.status in _GONE
     if not gone:
         await asyncio.to_thread(
@@ -196,6 +208,25 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         )
     await asyncio.to_thread(adapter.store.set_chat_blocked, chat.id, gone)
     log.info("chat %s is now %s", chat.id, "blocked" if gone else "reachable")
+
+
+async def on_channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A post in a channel the bot administers: never answered (a reply would be posted to
+    the channel's readers). A known channel's new title or @name is kept."""
+    post = update.channel_post or update.edited_channel_post
+    if post is None:
+        return
+    adapter = adapter_of(context)
+    chat = core_chat(post.chat)
+    known = await asyncio.to_thread(adapter.store.get_chat, chat.id)
+    if known is not None and (known.title, known.username) != (chat.title, chat.username):
+        await asyncio.to_thread(
+            adapter.store.upsert_chat,
+            chat.id,
+            type="channel",
+            title=chat.title,
+            username=chat.username,
+        )
 
 
 async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -248,6 +279,7 @@ def register_handlers(application: Application, adapter: Adapter) -> None:
             CallbackQueryHandler(on_callback),
             InlineQueryHandler(on_inline_query),
             ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+            MessageHandler(filters.UpdateType.CHANNEL_POSTS, on_channel_post),
         ]
     )
     application.add_error_handler(on_error)

@@ -14,6 +14,7 @@ from concurrent.futures import Future
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
+from bot.digests.delivery import SendGate
 from bot.digests.telegram import install, trigger_now
 from bot.telegram.handlers import BOT_DATA_KEY, Adapter
 from ingest.feeds import FeedPoller, FeedPollResult
@@ -24,9 +25,14 @@ log = logging.getLogger(__name__)
 FEED_POLL_SECONDS = 60.0
 
 
-def install_digests(application: Application, store: Store, settings: Settings) -> None:
-    """Schedule digest deliveries; a subscription or time-zone change replans that chat at once."""
-    install(application, store, settings)
+def install_digests(
+    application: Application, store: Store, settings: Settings, *, gate: SendGate | None = None
+) -> None:
+    """Schedule digest deliveries; a subscription or time-zone change replans that chat at once.
+
+    ``gate``: checked before each digest (a channel's rights; bot/telegram/channels.py).
+    """
+    install(application, store, settings, gate=gate)
     adapter: Adapter = application.bot_data[BOT_DATA_KEY]
     adapter.core.ctx.on_subscriptions_changed = lambda chat_id: trigger_now(application, chat_id)
 

@@ -139,8 +139,13 @@ class ChatMembers:
             ref = int(ref)
         if not isinstance(ref, int) or ref == 0:
             raise ApiError(400, "Bad Request: chat not found")
-        # An id the server never saw (a subscriber from the database) still looks plausible.
-        return self._chats.get(ref) or chat_for_id(ref)
+        known = self._chats.get(ref)
+        if known is not None:
+            return known
+        if ref < 0 and ref not in self._members:
+            # Telegram finds no group or channel the bot was never in.
+            raise ApiError(400, "Bad Request: chat not found")
+        return chat_for_id(ref)  # a user, or a chat whose members a test configured
 
     def _bot_is_admin(self, chat_id: int) -> bool:
         bot = self._members.get(chat_id, {}).get(self.bot_id)
