@@ -22,8 +22,8 @@ from bot.core.types import Request
 from bot.i18n import AUTO, _, resolve_language
 
 if TYPE_CHECKING:
-    from bot.core.permissions import ChatAdmins
     from bot.core.channels import ChannelAccess
+    from bot.core.permissions import ChatAdmins
     from ingest.pipeline import Ingestor
     from storage.store import Store
     from storage.views import ChatView, TopicView

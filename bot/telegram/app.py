@@ -28,8 +28,8 @@ from bot.core.app import Core
 from bot.observability.http import HttpPortError
 from bot.observability.service import BOT_DATA_KEY as OBSERVABILITY_KEY
 from bot.observability.service import Observability
-from bot.telegram.chat_admins import TelegramChatAdmins
 from bot.telegram.channels import ChannelGate, TelegramChannels
+from bot.telegram.chat_admins import TelegramChatAdmins
 from bot.telegram.handlers import BOT_DATA_KEY, COMMAND_NAME, Adapter, register_handlers
 from bot.telegram.jobs import FEED_POLL_SECONDS, install_digests, install_feed_polling
 from bot.telegram.ratelimit import ChatRateLimiter

@@ -34,9 +34,9 @@ from bot.core.progress import reporting_progress
 from bot.core.template import fill
 from bot.core.types import Reply, code
 from bot.i18n import DEFAULT, _, use_language
+from bot.telegram.channels import TelegramChannels, on_channel_membership
 from bot.telegram.inline import on_inline_query
 from bot.telegram.progress import ProgressMessage
-from bot.telegram.channels import TelegramChannels, on_channel_membership
 from bot.telegram.replies import ReplySender
 from bot.telegram.requests import callback_request, core_chat, message_request
 from storage.store import Store

@@ -296,3 +296,13 @@ def test_buttons_follow_in_the_console(settings: Settings) -> None:
     assert "(updated)\nLatest articles (from 3)" in out
     assert "[3] ◂ Back  [4] More ▸" in out
     assert "(updated)\nLatest articles (from 5)" in out
+
+
+def test_channel_commands_say_channels_exist_only_on_telegram(settings: Settings) -> None:
+    status, out = chat(
+        settings,
+        "/subscribe @newswire energy\n/settings -1001234567890 tz Moscow\n/subscriptions\n/quit\n",
+    )
+    assert status == 0
+    assert out.count("Channels exist only on Telegram") == 2
+    assert "You have no subscriptions yet" in out  # nothing was stored for the console
