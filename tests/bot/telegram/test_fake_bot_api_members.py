@@ -53,7 +53,11 @@ async def test_a_channel_hides_its_members_from_a_bot_that_is_no_admin(
             await bot.get_chat_member(CHANNEL.id, OWNER.id)
         assert (await bot.get_chat_member(CHANNEL.id, bot.id)).status == "left"
         # In groups nobody configured is a plain member (old group tests keep working).
+        bot_api_server.add_chat(FakeChat.group(-4004))
         group_member = await bot.get_chat_member(-4004, OWNER.id)
+        # A group or channel the bot was never in is not found, as on Telegram.
+        with pytest.raises(tg_error.BadRequest, match=r"(?i)chat not found"):
+            await bot.get_chat(-1009999999999)
         assert isinstance(group_member, ChatMemberMember)
 
 
