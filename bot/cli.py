@@ -160,6 +160,7 @@ BENCH_MODULES = {
     "ingest": "ingest.bench",
     "languages": "summarizer.bench_languages",
     "hardening": "bot.bench_hardening",
+    "sender": "bot.digests.bench_sender",
 }
 
 

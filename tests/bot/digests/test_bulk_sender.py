@@ -4,12 +4,14 @@ as the PTB-based TelegramSender, for every answer Telegram gives a digest send."
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from telegram import error as tg_error
 from telegram.ext import ExtBot
 
+from bot.config import Settings
 from bot.core.types import Button, Message
 from bot.digests.bulk_sender import BulkSender
 from bot.digests.delivery import (
@@ -22,6 +24,7 @@ from bot.digests.delivery import (
 from bot.digests.telegram import TelegramSender
 from tests.support.bot_api_server import BotApiServer
 from tests.support.fake_telegram import FakeChat, FakeUser
+from tests.support.proxies import HttpForwardProxy, Socks5Proxy
 from tests.support.ptb_runner import free_port
 
 USER = FakeUser(5150, "Dana", username="dana")
@@ -179,3 +182,33 @@ async def test_closing_the_sender_closes_its_connections(bot_api_server: BotApiS
     assert lean.closed
     with pytest.raises(RuntimeError):  # httpx refuses a closed client: nothing leaks open
         await lean.send(CHAT, DIGEST)
+
+
+def _settings(server: BotApiServer, proxy: str, no_proxy: str = "") -> Settings:
+    return Settings(
+        telegram_token=server.token,
+        telegram_api_url=server.url,
+        database_url="sqlite://",
+        admin_ids=frozenset(),
+        default_timezone="UTC",
+        allow_private_urls=False,
+        data_dir=Path("data"),
+        proxy_url=proxy,
+        no_proxy=no_proxy,
+    )
+
+
+async def test_digests_go_through_the_bots_http_and_socks5_proxies(
+    bot_api_server: BotApiServer,
+) -> None:
+    with HttpForwardProxy() as http_proxy, Socks5Proxy() as socks_proxy:
+        for proxy in (http_proxy.url, socks_proxy.url):
+            async with BulkSender.for_settings(_settings(bot_api_server, proxy)) as lean:
+                await lean.send(CHAT, DIGEST)
+        # NO_PROXY exempts the API host: straight there, as the bot's own requests go.
+        exempt = _settings(bot_api_server, http_proxy.url, no_proxy="127.0.0.1")
+        async with BulkSender.for_settings(exempt) as lean:
+            await lean.send(CHAT, DIGEST)
+    assert len(bot_api_server.messages(CHAT)) == 3
+    assert [url.rsplit("/", 1)[-1] for url in http_proxy.requests] == ["sendMessage"]
+    assert socks_proxy.connections == [bot_api_server.url.removeprefix("http://")]
