@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from bot.core.commands.articles import button_url, fitted_summary
 from bot.core.context import Context
+from bot.core.errors import error_text
 from bot.core.format import bullets, local_time, shorten
 from bot.core.limits import TtlCache, WindowLimit
 from bot.core.progress import report_progress
@@ -125,7 +126,7 @@ def _refusal(error: IngestError) -> Text:
             _("That link is not a web page ({type}). I summarize web pages and plain text."),
             type=code(shorten(media or "?", 60)),
         )
-    return Text.of(str(error))
+    return Text.of(error_text(error))
 
 
 async def _page_reply(ctx: Context, req: Request, page: ArticleDraft) -> Reply:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.config import Settings
 from bot.core.app import Core
 from bot.core.render import render_plain_all
 from bot.core.types import Chat, Reply
+from ingest.pipeline import Ingestor
 from storage.store import Store
 from tests.bot.core.conftest import ADMIN_CHAT, PRIVATE, add_articles, reply_text, request
+from tests.ingest.site import Site
 
 BULGARIAN = (
     "Правителството одобри нов план за енергийна сигурност в сряда. "
@@ -119,3 +122,21 @@ async def test_an_untranslated_telegram_language_gets_english(core: Core) -> Non
     for code in ("de", "uk", "zh-hans", "xx"):
         answer = reply_text(await _as(core, "/stats", chat=ADMIN_CHAT, language=code))
         assert answer.startswith("Stats") and "Articles: 0" in answer
+
+
+async def test_a_link_that_fails_to_fetch_is_explained_in_russian(
+    store: Store, settings: Settings
+) -> None:
+    site = Site()
+    gone = site.add("/gone", "<html>gone</html>", status=404)
+    ingestor = Ingestor(store, allow_private_urls=True)
+    core = Core(store, settings, ingestor)
+    try:
+        answer = reply_text(await _as(core, f"/summary {gone}"))
+        assert "Сервер ответил: 404 Not Found." in answer
+        added = await _admin(core, f"/add {gone}")
+        assert added.endswith("Сервер ответил: 404 Not Found.")
+    finally:
+        await core.close()
+        ingestor.close()
+        site.close()
