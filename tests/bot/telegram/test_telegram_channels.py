@@ -100,6 +100,12 @@ async def test_a_channel_digest_arrives_once_at_its_time_after_both_rights_were_
     assert all(
         button["url"].startswith("https://t.me/newsbot_test_bot?start=sum_") for button in buttons
     )
+    # A reader who follows a button lands in the bot's private chat with that summary.
+    payload = buttons[0]["url"].split("?start=", 1)[1]
+    reader = FakeUser(7100, "Reader")
+    opened = await telegram_bot.send(FakeChat.private(reader), reader, f"/start {payload}")
+    article = sample_store.get_article(int(payload.removeprefix("sum_")))
+    assert article is not None and any(article.title in m.text for m in opened)
     # Once: the same period is not sent again, and nothing went to the owner's chat.
     again = await run_at(telegram_bot, sub.next_due_at + timedelta(minutes=2))
     assert again.sent == 0 and len(bot_api_server.messages(CHANNEL.id)) == len(posts)
