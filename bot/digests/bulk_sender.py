@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -32,6 +33,7 @@ from telegram import error as tg_error
 from bot.core.render import HtmlPart, render_html
 from bot.core.types import Keyboard, Message
 from bot.digests.telegram_errors import ptb_error, raise_typed
+from bot.telegram.ratelimit import retry_after_seconds
 from bot.telegram.redact import hide_secrets, scrub
 
 if TYPE_CHECKING:
@@ -176,6 +178,9 @@ class BulkSender:
         transport = _HttpxTransport if socks else _AiohttpTransport
         self._transport: _AiohttpTransport | _HttpxTransport = transport(url, proxy, connections)
         self._prepared: dict[int, tuple[Message, list[bytes]]] = {}
+        # (outcome, retry_after) of every send: 'sent', 'blocked', 'failed' or 'rate_limited'
+        # (bot/observability counts them into its message metrics).
+        self.outcome_hooks: list[Callable[[str, float], None]] = []
 
     @classmethod
     def for_settings(
@@ -236,9 +241,23 @@ class BulkSender:
                 status, answer = await self._transport.post(body)
                 if not 200 <= status <= 299:
                     raise ptb_error(status, answer)
-            except tg_error.RetryAfter as error:
-                if self._limiter is not None:
-                    self._limiter.note_bulk_429(chat_id, error)
-                raise_typed(error)
             except tg_error.TelegramError as error:
+                self._note_failure(chat_id, error)
                 raise_typed(error)
+            self._observe("sent")
+
+    def _note_failure(self, chat_id: int, error: tg_error.TelegramError) -> None:
+        """Count a refused send as the bot's request wrapper counts PTB's (metrics), and tell
+        the reply limiter of a 429, so that replies to that chat wait too."""
+        if isinstance(error, tg_error.RetryAfter):
+            if self._limiter is not None:
+                self._limiter.note_bulk_429(chat_id, error)
+            self._observe("rate_limited", retry_after_seconds(error))
+        elif isinstance(error, tg_error.Forbidden):
+            self._observe("blocked")
+        else:
+            self._observe("failed")
+
+    def _observe(self, outcome: str, retry_after: float = 0.0) -> None:
+        for hook in self.outcome_hooks:
+            hook(outcome, retry_after)

@@ -98,6 +98,15 @@ class Metrics:
             if count:
                 self.digests.labels(outcome).inc(count)
 
+    def observe_send(self, outcome: str, retry_after: float = 0.0) -> None:
+        """A message sent past PTB's request wrapper: 'sent', 'blocked', 'failed' or
+        'rate_limited' (a 429 asking to wait ``retry_after`` seconds)."""
+        if outcome == "rate_limited":
+            self.rate_limited.inc()
+            self.retry_after_seconds.inc(retry_after)
+        elif outcome in MESSAGE_OUTCOMES:
+            self.messages.labels(outcome).inc()
+
     def observe_ingest(self, event: str, value: float) -> None:
         """An ingestion callback: ('summarized', seconds) or ('stored', count)."""
         if event == "summarized":

@@ -93,6 +93,10 @@ class Observability:
                     resumed=report.resumed,
                 )
             )
+        # Digests sent past PTB (the lean sender) are counted like the bot's own requests.
+        sender = getattr(engine, "sender", None)
+        if sender is not None and hasattr(sender, "outcome_hooks"):
+            sender.outcome_hooks.append(self.metrics.observe_send)
         application.bot_data[BOT_DATA_KEY] = self
 
     def feeds_polled(self, results: Sequence[Any]) -> None:

@@ -12,9 +12,14 @@ import itertools
 from collections.abc import Collection
 from datetime import timedelta
 
+import pytest
+
 from bot.config import Settings
+from bot.core.types import Message
+from bot.digests.delivery import ChatBlocked, RetryAfter
 from bot.digests.pacing import Pacer
 from bot.digests.telegram import build_engine
+from bot.observability.service import BOT_DATA_KEY as OBSERVABILITY_KEY
 from bot.telegram.app import build_application
 from storage.store import Store
 from tests.bot.digests.conftest import FakeClock, add_articles, make_topic, subscribe_due
@@ -127,3 +132,27 @@ async def test_per_chat_and_per_group_spacing_hold_at_1000_a_second(
     assert min(b - a for a, b in itertools.pairwise(eve)) >= 0.95  # 1 a second
     assert in_group[1] - in_group[0] >= 2.95  # 20 a minute: 3 s apart
     server.assert_no_bad_requests()
+
+
+async def test_digest_sends_are_counted_in_the_bots_metrics_and_closed_at_shutdown(
+    bot_api_server: BotApiServer, telegram_settings: Settings, sample_store: Store
+) -> None:
+    server = bot_api_server
+    application = build_application(telegram_settings, sample_store, digests=True, feeds=False)
+    engine = application.bot_data["digest_engine"]
+    metrics = application.bot_data[OBSERVABILITY_KEY].metrics
+    server.block_chat(9402)
+    server.fail_next("sendMessage", error_code=429, retry_after=3, chat_id=9403)
+    async with running_polling(application):
+        await server.async_wait_for_calls("setMyCommands")
+        message = Message.of("A digest")
+        await engine.sender.send(9401, message)
+        for refused in (9402, 9403):
+            with pytest.raises((ChatBlocked, RetryAfter)):
+                await engine.sender.send(refused, message)
+    assert engine.sender.closed  # the bot's shutdown closed its connections
+    sample = metrics.registry.get_sample_value
+    assert sample("newsbot_messages_total", {"outcome": "sent"}) == 1
+    assert sample("newsbot_messages_total", {"outcome": "blocked"}) == 1
+    assert sample("newsbot_telegram_rate_limited_total") == 1
+    assert sample("newsbot_telegram_retry_after_seconds_total") == 3
