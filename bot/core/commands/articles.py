@@ -394,7 +394,7 @@ async def plain_text(ctx: Context, req: Request) -> Reply:
         )
     return Reply.say(
         _(
-            "Send /help to see what I can do. To summarize a text, send /summary followed by "
-            "the text, or just paste a longer text here."
+            "Send /help to see what I can do. To summarize a text or a web page, send /summary "
+            "followed by it, or just paste a longer text or a link here."
         )
     )
