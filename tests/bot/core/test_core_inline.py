@@ -113,3 +113,27 @@ async def test_a_failing_search_answers_nothing_rather_than_raising(
     monkeypatch.setattr(store, "search_articles", broken)
     answer = await core.handle_inline(inline("gas"))
     assert answer.results == () and answer.cache_seconds == 0
+
+
+async def test_inline_answers_on_each_backend(database_url: str) -> None:
+    from bot.config import load_settings
+    from ingest.defaults import ensure_default_topics
+    from storage import open_store
+
+    store = open_store(database_url)
+    try:
+        ensure_default_topics(store)
+        core = Core(store, load_settings({"DATABASE_URL": database_url}, env_file=None))
+        ids = add_articles(store, 12)
+        latest = await core.handle_inline(inline(""))
+        assert [r.id for r in latest.results] == [f"article-{i}" for i in reversed(ids[-10:])]
+        found = await core.handle_inline(inline("gas"))
+        assert found.results and all(r.title.endswith("about gas") for r in found.results)
+        assert (await core.handle_inline(inline(f"#{ids[0]}"))).results[0].id == f"article-{ids[0]}"
+        nothing = await core.handle_inline(inline("zeppelin"))
+        assert nothing.results == () and nothing.button is not None
+        for odd in ("🔥", "'unbalanced \" (quote", "-", '"'):
+            assert (await core.handle_inline(inline(odd))).cache_seconds > 0, odd
+        await core.close()
+    finally:
+        store.close()
