@@ -109,7 +109,7 @@ POSTGRES_DROP = (
 TIER = 300
 
 # Matches are counted exactly up to this many (beyond the candidates a page needs, if more).
-COUNT_LIMIT = 1000
+COUNT_LIMIT = 300
 
 # FTS5 walks its doclists in rowid order, so LIMIT stops it after the newest matches.
 _SQLITE_COUNT = text(
@@ -148,34 +148,43 @@ def _pg_tsquery(shape: tuple[tuple[int, bool], ...], match_all: bool) -> str:
 
 
 # PostgreSQL cannot walk a GIN index newest first, and collecting every match of a common
-# word ("putin": 125,000 of 1,000,000 articles) means visiting most of the table, so the
-# planner used to scan it whole (4 s). Instead the matches are looked for among the newest
-# ids first (``id > :floor``, a range of the primary key the planner combines with the GIN
-# index), and the window widens only when it holds fewer than a page needs (search_ids).
-# ts_rank_cd's normalisation 1 divides by the log of the length, as bm25 does on SQLite:
-# without it a long article that mentions "rates" often outranks a short one about
-# interest rates rising. One row comes back even for an empty page: the matches counted, and
-# the page's ids.
+# word ("putin": 125,000 of 1,000,000 articles) visits most of the table, so the planner used
+# to scan it whole (4 s). Instead the matches are looked for among the newest ids
+# (``id > :floor``), ranked as they are read (their rows are at hand: no second visit), and
+# the window widens only when it holds fewer than a page needs (_pg_search). ts_rank_cd's
+# normalisation 1 divides by the log of the length, as bm25 does on SQLite: without it a long
+# article that mentions "rates" often outranks a short one about interest rates rising. One
+# row comes back even for an empty page: the matches found, and the page's ids.
 @lru_cache(maxsize=256)
 def _pg_page(shape: tuple[tuple[int, bool], ...], match_all: bool) -> TextClause:
     tsquery = _pg_tsquery(shape, match_all)
     return text(
-        "WITH hits AS MATERIALIZED (SELECT id FROM articles "
+        "WITH hits AS MATERIALIZED (SELECT id, sort_at, "
+        f"ts_rank_cd({PG_COLUMN}, {tsquery}, 1) AS score FROM articles "
         f"WHERE id > :floor AND {PG_COLUMN} @@ {tsquery} ORDER BY id DESC LIMIT :fetch), "
-        "matches AS (SELECT id, (row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier "
-        "FROM hits ORDER BY id DESC LIMIT :candidates) "
-        "SELECT (SELECT count(*) FROM hits), ARRAY(SELECT articles.id "
-        "FROM matches JOIN articles ON articles.id = matches.id "
-        f"ORDER BY matches.tier, ts_rank_cd(articles.{PG_COLUMN}, {tsquery}, 1) DESC, "
-        "articles.sort_at DESC, articles.id DESC LIMIT :limit OFFSET :offset)"
+        "tiered AS (SELECT id, sort_at, score, "
+        "(row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier FROM hits) "
+        "SELECT (SELECT count(*) FROM hits), ARRAY(SELECT id FROM tiered "
+        "WHERE tier < :tiers ORDER BY tier, score DESC, sort_at DESC, id DESC "
+        "LIMIT :limit OFFSET :offset)"
     )
 
 
 _PG_NEWEST = text("SELECT coalesce(max(id), 0) FROM articles")
-# The first window holds this many ids per match wanted (a word in 1 article of 8 fills it);
-# each retry widens it by WIDEN, so a rare word costs a few index lookups, not a table scan.
-FIRST_WINDOW = 16
-WIDEN = 8
+# The first window holds this many ids per match wanted: a word in 1 article of 8 fills it,
+# and the newest rows are read by the primary key until enough match (LIMIT stops early).
+FIRST_WINDOW = 12
+# A wider window is read through the GIN index, ANDed with the id range, so that only rows
+# that match are visited; the planner, which thinks testing a row costs next to nothing,
+# would rather read the whole window row by row (10 times slower for two common words).
+_PG_BITMAPS_ONLY = (
+    "SET LOCAL enable_indexscan = off",
+    "SET LOCAL enable_seqscan = off",
+)
+_PG_PLANNER_DEFAULTS = (
+    "SET LOCAL enable_indexscan TO DEFAULT",
+    "SET LOCAL enable_seqscan TO DEFAULT",
+)
 
 
 def create_fts(connection: Connection, version: int = 1) -> None:
@@ -227,6 +236,7 @@ def _search(
     params: dict[str, Any] = {
         **_query_params(connection, parsed, match_all),
         "tier": TIER,
+        "tiers": candidates // TIER,
         "candidates": candidates,
         "fetch": max(candidates, COUNT_LIMIT) + 1,
         "limit": limit,
@@ -252,12 +262,23 @@ def _pg_search(
     newest = int(connection.execute(_PG_NEWEST).scalar() or 0)
     fetch = params["fetch"]
     window = FIRST_WINDOW * fetch
-    while True:
-        floor = max(0, newest - window)
-        found, ids = connection.execute(statement, {**params, "floor": floor}).one()
-        if found >= fetch or floor == 0:
-            return list(ids), int(found)
-        window *= WIDEN
+    resets = ["SET LOCAL plan_cache_mode TO DEFAULT"]
+    try:
+        while True:
+            floor = max(0, newest - window)
+            found, ids = connection.execute(statement, {**params, "floor": floor}).one()
+            if found >= fetch or floor == 0:
+                return list(ids), int(found)
+            if len(resets) == 1:
+                for setting in _PG_BITMAPS_ONLY:
+                    connection.exec_driver_sql(setting)
+                resets += _PG_PLANNER_DEFAULTS
+            # Wide enough for twice the matches wanted at the density seen (the whole table
+            # when none matched): each wider look reads the words' whole GIN entries again.
+            window = window * min(64, max(4, math.ceil(2 * fetch / found))) if found else newest
+    finally:
+        for setting in resets:  # the rest of the transaction plans as usual
+            connection.exec_driver_sql(setting)
 
 
 def _fts5_term(term: Term) -> str:

@@ -114,23 +114,20 @@ def test_postgres_search_reads_articles_through_indexes_for_every_shape(
 
 
 def _pg_search_plans(store: Store, query: str) -> list[str]:
-    """The plan lines of every statement that matches the full-text column for ``query``."""
-    statements: list[tuple[str, Any]] = []
+    """The plan lines of every statement that matches the full-text column for ``query``,
+    read on the same connection just before it runs (with the search's own settings)."""
+    lines: list[str] = []
 
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+    def explain(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
         if "@@" in statement:
-            statements.append((statement, parameters))
+            with cursor.connection.cursor() as explaining:
+                explaining.execute(f"EXPLAIN {statement}", parameters)
+                lines.extend(row[0] for row in explaining.fetchall())
 
-    event.listen(store.engine, "before_cursor_execute", record)
+    event.listen(store.engine, "before_cursor_execute", explain)
     try:
         page = store.search_articles(query, 5)
     finally:
-        event.remove(store.engine, "before_cursor_execute", record)
+        event.remove(store.engine, "before_cursor_execute", explain)
     assert page.items or query == "zzzz", query
-    lines: list[str] = []
-    with store.engine.connect() as connection:
-        connection.exec_driver_sql("SET plan_cache_mode = force_custom_plan")
-        for statement, parameters in statements:
-            plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
-            lines += [row[0] for row in plan]
     return lines
