@@ -6,7 +6,8 @@ source checkout on the path: nothing may need tests/ or files beside the sources
 benchmarks get a tiny made-up data folder laid out like the evaluation data (BBC News
 Summary, CNN/DailyMail SummEval, RBC.ru), so the test needs none of it.
 
-The digest and fan-out benchmarks (``bench digest``, ``bench fanout``) have tests of their own.
+The digest fan-out benchmarks (``bench digest``, ``bench fanout``) have tests of their own.
+A new ``newsbot bench`` subcommand must be added here (the last test checks).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ QUICK_RUNS: dict[str, tuple[str, ...]] = {
     "summarize": ("--data", "{data}", "--set", "bbc", "--limit", "2"),
     "digest-quality": ("--data", "{data}", "--runs", "1"),
     "digest-compose": ("--data", "{data}", "--runs", "1", "--sizes", "4"),
+    "sender": ("--messages", "50", "--rounds", "1", "--in-flight", "4"),
     "hardening": (
         "--timeout", "1", "--hung", "1", "--users", "2", "--double-mb", "2",
         "--single-mb", "2", "--posts", "1", "--post-mb", "1", "--no-baseline",
@@ -47,6 +49,7 @@ EXPECTED = {
     "summarize": "default (learned)",
     "digest-quality": "bbc",
     "digest-compose": "composing",
+    "sender": "CPU per message, PTB / lean",
     "hardening": "webhook hit by 1 parallel 1 MB POSTs",
 }
 TIMEOUT = 300
@@ -122,3 +125,10 @@ def test_bench_runs_from_the_installed_command(installed: Path, tmp_path: Path, 
     assert "tests/support" not in output and "source checkout" not in output, output[-3000:]
     assert EXPECTED[bench] in output, output[-3000:]
     assert list(workdir.iterdir()) == [], "a benchmark left files in the working directory"
+
+
+def test_every_bench_subcommand_is_covered() -> None:
+    from bot.cli import BENCH_MODULES
+
+    fan_out = {"digest", "fanout"}
+    assert set(BENCH_MODULES) - fan_out == set(QUICK_RUNS)
