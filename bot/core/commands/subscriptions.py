@@ -155,12 +155,23 @@ async def _subscribe(
             schedule=describe(sub.local_time, sub.weekday),
             zone=zone_label(chat.timezone),
         ),
-        fill(
-            _("Next digest: {when}. For one now: {command}. Time zone: /settings tz <city>."),
-            when=format_local(due, chat.timezone),
-            command=code(f"/digest {topic.slug}"),
-        ),
+        _next_digest_note(req, topic, format_local(due, chat.timezone)),
         toast=_("Subscribed to {topic}").format(topic=topic.name)[:190],
+    )
+
+
+def _next_digest_note(req: Request, topic: TopicView, when: str) -> Text:
+    if req.chat.type == "channel":  # managed from a private chat: /digest there is its own
+        name = f"@{req.chat.username}" if req.chat.username else str(req.chat.id)
+        return fill(
+            _("Next digest in the channel: {when}. Its time zone: {command}."),
+            when=when,
+            command=code(f"/settings {name} tz <city>"),
+        )
+    return fill(
+        _("Next digest: {when}. For one now: {command}. Time zone: /settings tz <city>."),
+        when=when,
+        command=code(f"/digest {topic.slug}"),
     )
 
 

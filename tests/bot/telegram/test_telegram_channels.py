@@ -74,6 +74,7 @@ async def test_a_channel_digest_arrives_once_at_its_time_after_both_rights_were_
     answer = await telegram_bot.ask(private, OWNER, "/subscribe @newswire energy 08:00")
     assert "Channel @newswire" in answer.text and "Subscribed to Energy" in answer.text
     assert not answer.buttons  # a button here would act on this private chat
+    assert "/settings @newswire tz" in answer.text and "/digest" not in answer.text
     # Both rights were asked of Telegram before anything was stored.
     assert (CHANNEL.id, bot_api_server.bot_id) in member_checks(bot_api_server)
     assert (CHANNEL.id, OWNER.id) in member_checks(bot_api_server)
