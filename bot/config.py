@@ -292,7 +292,7 @@ def _parse_broadcast_rate(value: str, paid: bool) -> float:
         raise ConfigError(
             f"NEWSBOT_BROADCAST_RATE={value!r} is above Telegram's free limit of "
             f"{FREE_BROADCAST_RATE:g} messages a second: set NEWSBOT_PAID_BROADCAST=1 to pay "
-            f"for up to {PAID_BROADCAST_RATE:,.0f} (0.1 Star a message), or lower the rate"
+            f"for up to {PAID_BROADCAST_RATE:,.0f} (paid in Stars), or lower the rate"
         )
     return rate
 
@@ -342,6 +342,19 @@ def load_settings(
     paid_broadcast = _parse_flag(
         environ.get("NEWSBOT_PAID_BROADCAST", ""), "NEWSBOT_PAID_BROADCAST"
     )
+    # Paid broadcasts without a rate: the paid ceiling (paying for the free pace buys nothing).
+    broadcast_rate = _parse_broadcast_rate(
+        get(
+            "NEWSBOT_BROADCAST_RATE",
+            f"{PAID_BROADCAST_RATE if paid_broadcast else FREE_BROADCAST_RATE:g}",
+        ),
+        paid_broadcast,
+    )
+    if paid_broadcast and broadcast_rate <= FREE_BROADCAST_RATE:
+        warnings.append(
+            f"NEWSBOT_PAID_BROADCAST=1 with NEWSBOT_BROADCAST_RATE={broadcast_rate:g}: paid "
+            f"broadcasts, no faster than the free limit ({FREE_BROADCAST_RATE:g}/s) allows"
+        )
     return Settings(
         telegram_token=token,
         telegram_api_url=_check_api_url(get("TELEGRAM_API_URL", DEFAULT_API_URL)),
@@ -388,8 +401,6 @@ def load_settings(
         error_chat_id=_parse_chat_id(environ.get("NEWSBOT_ERROR_CHAT_ID", "")),
         http_port=_parse_port(environ.get("NEWSBOT_HTTP_PORT", "")),
         http_host=environ.get("NEWSBOT_HTTP_HOST", "").strip() or "0.0.0.0",
-        broadcast_rate=_parse_broadcast_rate(
-            get("NEWSBOT_BROADCAST_RATE", f"{FREE_BROADCAST_RATE:g}"), paid_broadcast
-        ),
+        broadcast_rate=broadcast_rate,
         paid_broadcast=paid_broadcast,
     )

@@ -51,3 +51,11 @@ def test_good_broadcast_settings() -> None:
     paid = load_settings({"NEWSBOT_BROADCAST_RATE": "1000", "NEWSBOT_PAID_BROADCAST": "1"})
     assert (paid.broadcast_rate, paid.paid_broadcast) == (1000.0, True)
     assert load_settings({"NEWSBOT_BROADCAST_RATE": "12.5"}).broadcast_rate == 12.5
+    assert not paid.warnings
+
+
+def test_paid_broadcasts_default_to_the_paid_ceiling_and_warn_when_slower_than_free() -> None:
+    assert load_settings({"NEWSBOT_PAID_BROADCAST": "1"}).broadcast_rate == 1000.0
+    slow = load_settings({"NEWSBOT_PAID_BROADCAST": "1", "NEWSBOT_BROADCAST_RATE": "20"})
+    assert slow.broadcast_rate == 20.0
+    assert any("no faster than the free limit" in warning for warning in slow.warnings)

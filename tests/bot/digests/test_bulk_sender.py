@@ -3,6 +3,7 @@ as the PTB-based TelegramSender, for every answer Telegram gives a digest send."
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -162,17 +163,20 @@ async def test_paid_broadcast_is_asked_for_on_every_part(bot_api_server: BotApiS
 
 
 async def test_a_refused_token_and_a_dead_server_are_answered_like_ptb_does(
-    bot_api_server: BotApiServer,
+    bot_api_server: BotApiServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     wrong = "42:" + "w" * 35
     for api in (bot_api_server.url, f"http://127.0.0.1:{free_port()}"):
-        bot = ExtBot(wrong, base_url=f"{api}/bot")
-        async with BulkSender(wrong, api) as lean:
+        async with BulkSender(wrong, api) as lean:  # it registers the token as a secret
             lean_outcome = await _outcome(lean, CHAT)
+        bot = ExtBot(wrong, base_url=f"{api}/bot")
         ptb_outcome = await _outcome(TelegramSender(bot), CHAT)
         assert lean_outcome[0] is ptb_outcome[0]
         assert lean_outcome[0] in (tg_error.InvalidToken, TransientSendError)
         assert "w" * 35 not in str(lean_outcome[1])
+    # The token is in every request URL, and in no log line (PTB's debug lines included).
+    assert "w" * 35 not in caplog.text
 
 
 async def test_closing_the_sender_closes_its_connections(bot_api_server: BotApiServer) -> None:
