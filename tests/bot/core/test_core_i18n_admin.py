@@ -11,7 +11,14 @@ from bot.core.render import render_plain_all
 from bot.core.types import Chat, Reply
 from ingest.pipeline import Ingestor
 from storage.store import Store
-from tests.bot.core.conftest import ADMIN_CHAT, PRIVATE, add_articles, reply_text, request
+from tests.bot.core.conftest import (
+    ADMIN_CHAT,
+    ARTICLE_BODY,
+    PRIVATE,
+    add_articles,
+    reply_text,
+    request,
+)
 from tests.ingest.site import Site
 
 BULGARIAN = (
@@ -86,6 +93,12 @@ async def test_errors_from_below_the_bot_reach_a_russian_admin_in_russian(core: 
     )
     english = await _admin(core, "/add http://127.0.0.1:9/news", language="en")
     assert english.startswith("Refusing to fetch 127.0.0.1")
+    added = await _admin(core, f"/add Газовая сделка\n{ARTICLE_BODY}")
+    assert added.startswith("Статья #1 добавлена: Газовая сделка")
+    assert "Темы: china-russia" in added and "Выжимка\n• " in added
+    again = await _admin(core, f"/add Газовая сделка\n{ARTICLE_BODY}")
+    assert again.startswith("Эта статья уже сохранена как #1: Газовая сделка")
+    assert "Посмотреть: /summary 1." in again
     untitled = await _admin(core, "/add Заголовок")
     assert untitled.startswith("В статье нет текста: напишите заголовок в первой строке")
 
