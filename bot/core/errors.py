@@ -12,20 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Protocol
 
 from babel.numbers import format_decimal
 
 from bot.i18n import DEFAULT, N_, _, current_language, ngettext
 
 log = logging.getLogger(__name__)
-
-
-class CodedError(Protocol):
-    """What StorageError, IngestError, SummarizerError and RuleError have in common."""
-
-    code: str
-    params: dict[str, object]
 
 
 # code -> English template. Codes are named by the area that raises them.
