@@ -179,7 +179,12 @@ def _next_digest_note(req: Request, topic: TopicView, when: str) -> Text:
     "subscribe",
     help=N_("a daily (or weekly) digest of a topic at a time of your choice"),
     usage="/subscribe <topic> [HH:MM] [weekday]",
-    examples=("/subscribe world", "/subscribe world 18:30", "/subscribe world 09:00 monday"),
+    examples=(
+        "/subscribe world",
+        "/subscribe world 18:30",
+        "/subscribe world 09:00 monday",
+        "/subscribe @mychannel world 08:00",
+    ),
 )
 async def subscribe(ctx: Context, req: Request) -> Reply:
     """Subscribe the chat to a topic; without arguments, show the topics as buttons."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.core.types import Message, Text
-from bot.digests.delivery import ChatBlocked, DeliveryEngine, Pacer
+from bot.digests.delivery import ChatBlocked, DeliveryEngine, Pacer, is_group_chat
 from storage.store import Store
 from storage.views import ChatView
 from tests.bot.digests.conftest import (
@@ -85,3 +85,8 @@ async def test_a_403_after_the_gate_let_it_through_pauses_and_tells_once(store: 
 
     assert report.blocked == 1 and sender.to(ALLOWED) == []
     assert gate.asked == [ALLOWED] and gate.paused_chats == [ALLOWED]
+
+
+def test_a_channel_is_paced_like_a_group(store: Store) -> None:
+    channel = store.upsert_chat(ALLOWED, type="channel", title="Wire")
+    assert is_group_chat(channel, ALLOWED)  # 20 messages a minute, as Telegram counts it

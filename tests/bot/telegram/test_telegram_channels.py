@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.digests.delivery import DeliveryEngine, RunReport
+from bot.telegram.app import ALLOWED_UPDATES
 from storage.store import Store
 from tests.support.bot_api_server import BotApiServer
 from tests.support.chat_driver import ChatDriver
@@ -221,6 +222,8 @@ async def test_channel_posts_never_get_replies(
         )
         assert answered == []
     assert bot_api_server.calls("sendMessage") == []
+    # `newsbot run` asks Telegram for both (polling and webhook pass ALLOWED_UPDATES).
+    assert {"channel_post", "my_chat_member"} <= set(ALLOWED_UPDATES)
 
 
 @pytest.mark.parametrize(
