@@ -128,6 +128,12 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return import_command(settings, args.path)
 
 
+def _cmd_export_feeds(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli_data import export_feeds_command
+
+    return export_feeds_command(settings, args.output)
+
+
 def _cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_data import add_command
 
@@ -211,6 +217,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("path")
     imp.set_defaults(handler=_cmd_import)
+
+    export = sub.add_parser("export", help="export data (the followed feeds, as OPML)")
+    export_sub = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    feeds = export_sub.add_parser("feeds", help="the followed feeds as an OPML file")
+    feeds.add_argument(
+        "-o", "--output", default="-", metavar="FILE", help="where to write it (default: stdout)"
+    )
+    feeds.set_defaults(handler=_cmd_export_feeds)
 
     add = sub.add_parser("add", help="add one article from a URL or a text file")
     add.add_argument("target", metavar="URL|FILE")

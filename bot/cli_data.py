@@ -1,4 +1,4 @@
-"""The data subcommands of the CLI: ``newsbot import``, ``newsbot add`` and ``articles list``.
+"""The data subcommands of the CLI: ``newsbot import``, ``add``, ``articles list``, ``export``.
 
 Imports show a progress bar on a terminal and a log line every few seconds otherwise; bad
 lines are reported with their line number and skipped, and a summary closes the run.
@@ -20,7 +20,6 @@ from bot.config import Settings
 from ingest.defaults import ensure_default_topics
 from ingest.errors import IngestError
 from ingest.extract import extract_html, extract_text_document
-from ingest.fetch import check_url
 from ingest.pipeline import AddOutcome, BulkResult, Ingestor, TextItem
 from ingest.records import item_from_record
 from storage.store import StorageError, Store
@@ -172,25 +171,24 @@ def _count(result: BulkResult, where: str, report: ImportReport, out: TextIO) ->
 
 
 def _import_opml(settings: Settings, store: Store, path: Path) -> int:
-    from ingest.feeds import parse_opml, poll_feeds
+    from ingest.feeds import poll_feeds
+    from ingest.opml import MAX_OPML_BYTES, OpmlError, import_opml
 
-    if path.stat().st_size > MAX_FILE_BYTES:
-        return _fail(f"{path} is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
-    entries = parse_opml(path.read_bytes())
-    added = []
-    known = bad = 0
-    for entry in entries:
-        try:
-            feed, created = store.add_feed(check_url(entry.url), added_by="import")
-        except (ValueError, StorageError) as error:  # IngestError is a ValueError
-            where = f"line {entry.line}: " if entry.line else ""
-            print(f"{where}{entry.url[:200]}: {error} (skipped)", file=sys.stderr)
-            bad += 1
-            continue
-        if created:
-            added.append(feed)
-        else:
-            known += 1
+    if path.stat().st_size > MAX_OPML_BYTES:
+        return _fail(f"{path} is larger than {MAX_OPML_BYTES // 1024 // 1024} MB")
+    try:
+        done = import_opml(
+            store, path.read_bytes(), every_minutes=settings.feed_every_minutes, added_by="import"
+        )
+    except OpmlError as error:
+        if error.kind != "no_feeds":
+            raise
+        print("0 feeds added: the file lists none.")
+        return 0
+    for entry, problem in done.skipped:
+        where = f"line {entry.line}: " if entry.line else ""
+        print(f"{where}{entry.url[:200]}: {problem} (skipped)", file=sys.stderr)
+    added, known, bad = done.added, done.known, len(done.skipped)
     print(f"{len(added)} feeds added, {known} already followed, {bad} skipped; polling them now.")
     results = poll_feeds(
         store,
@@ -204,7 +202,7 @@ def _import_opml(settings: Settings, store: Store, path: Path) -> int:
     new = sum(result.new_entries for result in results)
     failed = sum(result.status == "error" for result in results)
     print(f"First poll: {_plural(new, 'new article')}; {failed} feeds failed (retried later).")
-    return 0 if added or known or not entries else 1
+    return 0 if added or known else 1
 
 
 def _plural(number: int, noun: str) -> str:
@@ -339,3 +337,29 @@ def list_articles_command(settings: Settings, *, limit: int = 20, topic: str | N
         return 0
     finally:
         store.close()
+
+
+def export_feeds_command(settings: Settings, output: str) -> int:
+    """``newsbot export feeds [-o FILE]``: the followed feeds as OPML, to a file or stdout."""
+    from ingest.opml import write_opml
+
+    try:
+        store = _open_store(settings)
+    except StorageError as error:
+        return _fail(str(error))
+    try:
+        feeds = store.list_feeds()
+    finally:
+        store.close()
+    document = write_opml(feeds)
+    if output in ("", "-"):
+        sys.stdout.buffer.write(document)
+        sys.stdout.flush()
+        return 0
+    target = Path(output)
+    try:
+        target.write_bytes(document)
+    except OSError as error:
+        return _fail(f"cannot write {output}: {error.strerror or error}")
+    print(f"{len(feeds)} feeds written to {output}.", file=sys.stderr)
+    return 0

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.config import Settings
+from bot.console_files import local_attachment, save_documents
 from bot.core.app import Core
 from bot.core.commandline import split_command
 from bot.core.format import is_url
@@ -147,12 +148,14 @@ class ConsoleChat:
             text, buttons = render_plain_all([updated])
             self._set_buttons([updated], buttons)
             self.write(_("(buttons updated)") + f"\n{text}\n")
-        if not reply.messages:
-            return
-        text, buttons = render_plain_all(reply.messages)
-        if buttons or not pressed:  # a typed command's answer retires the older buttons
-            self._set_buttons(reply.messages, buttons)
-        self.write((_("(updated)") + "\n" if reply.edit else "") + text + "\n")
+        if reply.messages:
+            text, buttons = render_plain_all(reply.messages)
+            if buttons or not pressed:  # a typed command's answer retires the older buttons
+                self._set_buttons(reply.messages, buttons)
+            self.write((_("(updated)") + "\n" if reply.edit else "") + text + "\n")
+        if reply.documents:  # e.g. /feeds opml: saved beside the database
+            folder = self.core.ctx.settings.data_dir
+            self.write("\n".join(save_documents(reply.documents, folder)) + "\n")
 
     async def _progress(self, text: Text) -> None:
         """What a slow command is doing ("Fetching example.com …"), as a line of its own."""
@@ -173,6 +176,8 @@ class ConsoleChat:
             addressed=True,
             keyboard=keyboard,
             language=self.language,
+            # /import FILE: the local file stands for the document a Telegram user would send.
+            attachment=local_attachment(args) if command == "import" and args.strip() else None,
         )
 
     def _start_reader(self) -> None:

@@ -1,4 +1,4 @@
-"""What feeds and feed lists contain: RSS/Atom entries as feedparser gives them, and OPML.
+"""What feeds contain: RSS/Atom entries as feedparser gives them (OPML: ``ingest.opml``).
 
 Pure parsing, no fetching or storage: ``ingest.feeds`` polls and stores.
 """
@@ -11,8 +11,6 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-
-from lxml import etree
 
 from ingest.errors import IngestError
 from ingest.extract import clean_inline, fragment_text
@@ -75,33 +73,3 @@ def words(text: str) -> int:
 def title_from_text(text: str) -> str:
     first = text.strip().split("\n", 1)[0]
     return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
-
-
-@dataclass(frozen=True, slots=True)
-class OpmlFeed:
-    url: str
-    title: str
-    line: int = 0
-
-
-def parse_opml(content: bytes) -> list[OpmlFeed]:
-    """The feeds (outline elements with an xmlUrl) of an OPML document, at any depth."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
-    )
-    try:
-        root = etree.fromstring(content, parser=parser)
-    except etree.XMLSyntaxError as error:
-        raise IngestError(f"That OPML file is not valid XML ({error}).") from None
-    if root is None or etree.QName(root).localname.lower() != "opml":
-        raise IngestError("That file is not OPML (no <opml> root element).")
-    feeds: list[OpmlFeed] = []
-    seen: set[str] = set()
-    for outline in root.iter("{*}outline", "outline"):
-        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-        if not url or url in seen:
-            continue
-        seen.add(url)
-        title = clean_inline(outline.get("title") or outline.get("text"), 200)
-        feeds.append(OpmlFeed(url, title, outline.sourceline or 0))
-    return feeds

@@ -1,4 +1,4 @@
-"""RSS and Atom feeds: adding, polling on a schedule, and OPML import.
+"""RSS and Atom feeds: adding and polling on a schedule (OPML lists: ``ingest.opml``).
 
 A poll asks with ETag/Last-Modified (a 304 costs nothing), parses with feedparser (RSS
 0.9x/1.0/2.0, Atom), skips entries already seen (by GUID in this feed, by link in any feed,
@@ -23,8 +23,9 @@ import feedparser
 
 from ingest.errors import IngestError
 from ingest.extract import Extracted, clean_inline, extract
-from ingest.feed_parsing import Entry, OpmlFeed, parse_entry, parse_opml, title_from_text, words
+from ingest.feed_parsing import Entry, parse_entry, title_from_text, words
 from ingest.fetch import FEED_TYPES, FetchOptions, check_url
+from ingest.opml import OpmlFeed, parse_opml
 from ingest.pipeline import Ingestor, TextItem
 from storage.store import StorageError, Store
 from storage.urls import normalize_url

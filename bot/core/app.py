@@ -42,6 +42,7 @@ COMMAND_MODULES = (
     "bot.core.commands.chat_settings",
     "bot.core.commands.admin",
     "bot.core.commands.feeds",
+    "bot.core.commands.opml",
 )
 
 APOLOGY = N_("Sorry, something went wrong on our side. Please try again in a moment.")

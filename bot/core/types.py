@@ -285,12 +285,17 @@ class AttachmentTooLarge(Exception):
     """The file is larger than the reader's bound (refused before or while downloading)."""
 
 
+class AttachmentUnavailable(Exception):
+    """The file could not be read (the download failed, the file is gone)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """A file a user sent, as the core sees it: name, declared size, and a bounded reader.
 
     ``read(limit)`` returns the content, or raises AttachmentTooLarge past ``limit`` bytes
-    (the adapter stops downloading there: a declared size can lie).
+    (the adapter stops downloading there: a declared size can lie) and AttachmentUnavailable
+    when it cannot get the file.
     """
 
     filename: str

@@ -35,6 +35,7 @@ from bot.core.template import fill
 from bot.core.types import Reply, code
 from bot.i18n import DEFAULT, _, use_language
 from bot.telegram.channels import TelegramChannels, on_channel_membership
+from bot.telegram.files import document_attachment
 from bot.telegram.inline import on_inline_query
 from bot.telegram.progress import ProgressMessage
 from bot.telegram.replies import ReplySender
@@ -129,6 +130,29 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An edited message: the core decides (it ignores edits, so answers never repeat)."""
     await _on_text(update, context, update.edited_message, edited=True)
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A document whose caption is a command (an .opml file with /import): the core gets the
+    caption as the command and the file as an attachment it reads with a bound."""
+    message = update.message
+    if message is None or message.document is None:
+        return
+    adapter = adapter_of(context)
+    proxy = adapter.settings.proxy_for(adapter.settings.telegram_api_url)
+    request = message_request(
+        message,
+        update.effective_user,
+        bot_username=context.bot.username or "",
+        admin_ids=adapter.settings.admin_ids,
+        attachment=document_attachment(context.bot, message.document, proxy=proxy or None),
+    )
+    if request is None:
+        return
+    if not request.command:  # a caption that is no command: as any other file
+        await on_content_without_text(update, context)
+        return
+    await _answer(adapter, message, await adapter.core.handle(request))
 
 
 async def on_content_without_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -275,6 +299,7 @@ def register_handlers(application: Application, adapter: Adapter) -> None:
             CommandHandler(names, on_message, filters=new_messages),
             MessageHandler(filters.TEXT & new_messages, on_message),
             MessageHandler(filters.TEXT & filters.UpdateType.EDITED_MESSAGE, on_edited_message),
+            MessageHandler(filters.Document.ALL & filters.CAPTION & new_messages, on_document),
             MessageHandler(_CONTENT_WITHOUT_TEXT & new_messages, on_content_without_text),
             CallbackQueryHandler(on_callback),
             InlineQueryHandler(on_inline_query),

@@ -8,6 +8,7 @@ nothing more is sent to it; an edit that changes nothing is not an error.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from collections.abc import Sequence
 
@@ -15,6 +16,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     ReplyParameters,
 )
@@ -22,7 +24,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot.core.render import HtmlPart, render_html
-from bot.core.types import Keyboard, Message, Reply
+from bot.core.types import Document, Keyboard, Message, Reply
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -86,8 +88,35 @@ class ReplySender:
         return sent
 
     async def send(self, chat_id: int, reply: Reply, *, reply_to: int | None = None) -> int:
-        """Send every message of ``reply``."""
-        return await self.send_parts(chat_id, parts_of(reply.messages), reply_to=reply_to)
+        """Send every message of ``reply``, then its documents."""
+        sent = await self.send_parts(chat_id, parts_of(reply.messages), reply_to=reply_to)
+        if reply.documents and sent == len(parts_of(reply.messages)):
+            await self.send_documents(
+                chat_id, reply.documents, reply_to=None if reply.messages else reply_to
+            )
+        return sent
+
+    async def send_documents(
+        self, chat_id: int, documents: Sequence[Document], *, reply_to: int | None = None
+    ) -> None:
+        """Send each document as a file (sendDocument), its caption as plain text."""
+        for document in documents:
+            reply = (
+                ReplyParameters(reply_to, allow_sending_without_reply=True)
+                if reply_to is not None
+                else None
+            )
+            try:
+                await self.bot.send_document(
+                    chat_id,
+                    InputFile(document.content, filename=document.filename),
+                    caption=html.escape(document.caption[:1024], quote=False) or None,
+                    parse_mode=ParseMode.HTML,
+                    reply_parameters=reply,
+                )
+            except Forbidden as error:
+                await self.mark_blocked(chat_id, error)
+                return
 
     async def edit_or_send(self, chat_id: int, message_id: int | None, reply: Reply) -> None:
         """Replace message ``message_id`` with the reply's first part; send the rest."""
@@ -97,6 +126,8 @@ class ReplySender:
         if message_id is not None and await self._edit(chat_id, message_id, parts[0]):
             parts = parts[1:]
         await self.send_parts(chat_id, parts)
+        if reply.documents:
+            await self.send_documents(chat_id, reply.documents)
 
     async def _edit(self, chat_id: int, message_id: int, part: HtmlPart) -> bool:
         try:

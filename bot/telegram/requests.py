@@ -14,7 +14,7 @@ from telegram import Chat as TgChat
 
 from bot.core.commandline import split_command
 from bot.core.textclean import valid_text
-from bot.core.types import Button, Chat, ChatType, Keyboard, Request
+from bot.core.types import Attachment, Button, Chat, ChatType, Keyboard, Request
 
 _CHAT_TYPES: frozenset[str] = frozenset({"private", "group", "supergroup", "channel"})
 
@@ -46,9 +46,11 @@ def message_request(
     bot_username: str,
     admin_ids: Collection[int],
     edited: bool = False,
+    attachment: Attachment | None = None,
 ) -> Request | None:
-    """The Request for a text message; None when it is a command for another bot."""
-    text = valid_text(message.text or "")
+    """The Request for a text message (or a document's caption, with the document as
+    ``attachment``); None when it is a command for another bot."""
+    text = valid_text(message.text or message.caption or "")
     command, args, addressed, for_us = split_command(text, bot_username)
     if not for_us:
         return None
@@ -66,6 +68,7 @@ def message_request(
         language=valid_text(user.language_code or "") if user else "",
         addressed=addressed,
         sender_chat_id=message.sender_chat.id if message.sender_chat is not None else None,
+        attachment=attachment,
     )
 
 

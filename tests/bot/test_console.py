@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -306,3 +307,23 @@ def test_channel_commands_say_channels_exist_only_on_telegram(settings: Settings
     assert status == 0
     assert out.count("Channels exist only on Telegram") == 2
     assert "You have no subscriptions yet" in out  # nothing was stored for the console
+
+
+def test_opml_import_and_export_in_the_console(settings: Settings, tmp_path: Path) -> None:
+    opml = tmp_path / "reader.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline text="Wire" xmlUrl="https://wire.example/rss"/>'
+        "</body></opml>",
+        "utf-8",
+    )
+    bad = tmp_path / "bad.opml"
+    bad.write_text("not xml <", "utf-8")
+    script = f"/import {opml}\n/import {bad}\n/import {tmp_path / 'missing.opml'}\n/feeds opml\n"
+    settings = replace(settings, data_dir=tmp_path / "data")
+    _, out = chat(settings, script, demo=False)
+    assert "Imported reader.opml: 1 feed added, 0 already followed, 0 skipped." in out
+    assert "That file is not valid XML" in out
+    assert "I could not read that file. Please send it again." in out
+    saved = tmp_path / "data" / "newsbot-feeds.opml"
+    assert f"Saved to {saved}" in out and "[file newsbot-feeds.opml" in out
+    assert b"https://wire.example/rss" in saved.read_bytes()

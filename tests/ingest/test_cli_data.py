@@ -201,3 +201,28 @@ def test_articles_list(env: str, tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["articles", "list", "--topic", "mars"]) == 1
     assert main(["articles", "list", "--limit", "0"]) == 1
     assert "no topic 'mars'" in capsys.readouterr().err
+
+
+def test_export_feeds_writes_opml_that_imports_back(
+    env: str, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    from ingest.opml import parse_opml
+
+    store = open_store(env)
+    store.add_feed("https://wire.example/rss", added_by="t")
+    store.add_feed("https://desk.example/atom.xml", added_by="t")
+    store.close()
+    assert main(["export", "feeds"]) == 0
+    printed = capsysbinary.readouterr().out
+    assert sorted(f.url for f in parse_opml(printed)) == [
+        "https://desk.example/atom.xml",
+        "https://wire.example/rss",
+    ]
+    target = tmp_path / "out" / "feeds.opml"
+    assert main(["export", "feeds", "-o", str(target)]) == 1  # no such folder: one line
+    assert b"cannot write" in capsysbinary.readouterr().err
+    target.parent.mkdir()
+    assert main(["export", "feeds", "--output", str(target)]) == 0
+    assert b"2 feeds written to" in capsysbinary.readouterr().err
+    written = parse_opml(target.read_bytes())
+    assert [f.url for f in written] == [f.url for f in parse_opml(printed)]

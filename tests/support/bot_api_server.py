@@ -28,6 +28,7 @@ from typing import Any
 from aiohttp import ClientSession, ClientTimeout, web
 
 from tests.support.api_params import normalize_params
+from tests.support.bot_api_files import BotFiles, read_uploads
 from tests.support.bot_api_inline import InlineAnswer, InlineQueries
 from tests.support.bot_api_members import ChatMembers
 from tests.support.bot_api_methods import BotApiMethods
@@ -89,7 +90,7 @@ class _Hold:
     held: int = 0
 
 
-class BotApiServer(UserActions, Readouts, ChatMembers, InlineQueries, BotApiMethods):
+class BotApiServer(UserActions, Readouts, ChatMembers, InlineQueries, BotFiles, BotApiMethods):
     """The fake Bot API; use as a context manager or call ``start``/``stop``."""
 
     def __init__(
@@ -129,6 +130,7 @@ class BotApiServer(UserActions, Readouts, ChatMembers, InlineQueries, BotApiMeth
         self._allowed_updates = DEFAULT_ALLOWED_UPDATES
         self._chats: dict[int, FakeChat] = {}
         self._members: dict[int, dict[int, dict[str, Any]]] = {}
+        self._reset_files()
         self._next_message_id: dict[int, int] = {}
         self._user_message_ids: dict[int, set[int]] = {}
         self._bot_messages: dict[int, list[BotMessage]] = {}
@@ -223,6 +225,7 @@ class BotApiServer(UserActions, Readouts, ChatMembers, InlineQueries, BotApiMeth
     async def _start_site(self) -> None:
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)  # access logs would show the token
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -254,6 +257,7 @@ class BotApiServer(UserActions, Readouts, ChatMembers, InlineQueries, BotApiMeth
         token = request.match_info["token"]
         method = request.match_info["method"]
         params = dict(request.query)
+        uploads: dict[str, Any] = {}
         try:
             if request.content_type == "application/json":
                 body = await request.json()
@@ -263,6 +267,7 @@ class BotApiServer(UserActions, Readouts, ChatMembers, InlineQueries, BotApiMeth
                 form = await request.post()
                 params.update({k: v for k, v in form.items() if isinstance(v, str)})
                 params.update({k: "<file>" for k, v in form.items() if not isinstance(v, str)})
+                uploads = read_uploads(form)
         except (ValueError, UnicodeDecodeError):
             return self._respond(method, {}, ApiError(400, "Bad Request: can't parse request body"))
         if token != self.token:
@@ -271,6 +276,8 @@ class BotApiServer(UserActions, Readouts, ChatMembers, InlineQueries, BotApiMeth
             params = normalize_params(params)
         except ApiError as error:
             return self._respond(method, params, error)
+        if uploads:  # sendDocument and the like: the file parts, read (see bot_api_files.py)
+            params["_files"] = uploads
         try:
             if method.lower() == "getupdates":
                 result: Any = await self._get_updates(params)

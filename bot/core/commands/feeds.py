@@ -123,9 +123,19 @@ def _feed_item(feed_id: int, url: str, title: str, polled: str, count: int, erro
     return Text.of(*parts)
 
 
-@command("feeds", help=N_("the feeds the bot follows (admins)"), usage="/feeds", admin=True)
+@command(
+    "feeds",
+    help=N_("the feeds the bot follows; /feeds opml sends them as an OPML file (admins)"),
+    usage="/feeds [opml]",
+    examples=("/feeds", "/feeds opml"),
+    admin=True,
+)
 async def feeds(ctx: Context, req: Request) -> Reply:
-    """List each feed's id, URL, last poll, entry count and last error."""
+    """List each feed's id, URL, last poll, entry count and last error (or send them as OPML)."""
+    if req.args.strip().lower() == "opml":
+        from bot.core.commands.opml import export_feeds
+
+        return await export_feeds(ctx, req)
     all_feeds = await ctx.call(ctx.store.list_feeds)
     if not all_feeds:
         return Reply.say(
