@@ -60,7 +60,7 @@ async def test_more_and_back_edit_the_latest_list_in_place(telegram_bot: ChatDri
 
 
 async def test_more_edits_the_search_results_in_place(telegram_bot: ChatDriver) -> None:
-    first = await telegram_bot.ask(PRIVATE, USER, "/search the")
+    first = await telegram_bot.ask(PRIVATE, USER, "/search year")  # 7 sample articles
     if "More ▸" not in _labels(first.buttons):
         raise AssertionError(f"expected more than one page of results: {first.text[:300]}")
     _answer, second, new = await telegram_bot.press(PRIVATE, USER, first, "More ▸")
