@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 
 from telegram import Bot, ChatMember, ChatMemberAdministrator
 from telegram.constants import ChatMemberStatus
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 RIGHTS_TTL = 60.0
 _ADMINS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 SUMMARY_CALLBACK = "sum:"
+ADAPTED_CACHE = 256
 
 
 def bot_refusal(member: ChatMember) -> Refusal | None:
@@ -134,6 +136,9 @@ class ChannelGate:
         self.store = store
         self.channels = channels
         self.replies = ReplySender(bot, store)
+        # One adapted Message per digest part, by identity: the bulk sender renders a Message
+        # once and reuses it by identity, so every channel of a digest shares the same object.
+        self._adapted: OrderedDict[int, tuple[Message, Message]] = OrderedDict()
 
     async def may_send(self, chat: ChatView) -> bool:
         """Other chats always; a channel while the bot may post there (cached briefly).
@@ -149,7 +154,14 @@ class ChannelGate:
         """Channel parts get link buttons instead of callback buttons."""
         if chat.type != "channel":
             return message
-        return channel_message(message, self.bot.username or "")
+        found = self._adapted.get(id(message))
+        if found is not None and found[0] is message:
+            return found[1]
+        adapted = channel_message(message, self.bot.username or "")
+        self._adapted[id(message)] = (message, adapted)  # holds it: its id stays unique
+        while len(self._adapted) > ADAPTED_CACHE:
+            self._adapted.popitem(last=False)
+        return adapted
 
     async def paused(self, chat: ChatView) -> None:
         """Tell the channel's manager, in their language, that its digests are paused."""
