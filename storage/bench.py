@@ -3,6 +3,8 @@
 Run ``python -m storage.bench`` (or ``newsbot bench storage``); ``--articles N`` for a quick
 run. Each figure is printed beside its baseline measured in the same run: the raw driver
 (sqlite3 / psycopg) doing the same inserts or the same SQL without the storage layer.
+Search at 1,000,000 articles has a benchmark of its own: ``newsbot bench search``
+(storage/bench_search.py).
 """
 
 from __future__ import annotations

@@ -170,20 +170,28 @@ def _pg_page(shape: tuple[tuple[int, bool], ...], match_all: bool) -> TextClause
     )
 
 
-_PG_NEWEST = text("SELECT coalesce(max(id), 0) FROM articles")
+# The planner settings a search changes (for its own transaction only), what they were, and
+# the newest id, in one round trip: each costs more than a statement here under load.
+_PG_SETTINGS = ("plan_cache_mode", "enable_indexscan", "enable_seqscan")
+_PG_START = text(
+    "SELECT current_setting('plan_cache_mode'), current_setting('enable_indexscan'), "
+    "current_setting('enable_seqscan'), "
+    "set_config('plan_cache_mode', 'force_custom_plan', true), "
+    "(SELECT coalesce(max(id), 0) FROM articles)"
+)
 # The first window holds this many ids per match wanted: a word in 1 article of 8 fills it,
 # and the newest rows are read by the primary key until enough match (LIMIT stops early).
 FIRST_WINDOW = 12
 # A wider window is read through the GIN index, ANDed with the id range, so that only rows
 # that match are visited; the planner, which thinks testing a row costs next to nothing,
 # would rather read the whole window row by row (10 times slower for two common words).
-_PG_BITMAPS_ONLY = (
-    "SET LOCAL enable_indexscan = off",
-    "SET LOCAL enable_seqscan = off",
+_PG_BITMAPS_ONLY = text(
+    "SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)"
 )
-_PG_PLANNER_DEFAULTS = (
-    "SET LOCAL enable_indexscan TO DEFAULT",
-    "SET LOCAL enable_seqscan TO DEFAULT",
+_PG_RESTORE = text(
+    "SELECT set_config('plan_cache_mode', :plan_cache_mode, true), "
+    "set_config('enable_indexscan', :enable_indexscan, true), "
+    "set_config('enable_seqscan', :enable_seqscan, true)"
 )
 
 
@@ -258,27 +266,24 @@ def _pg_search(
     """The page's ids and the matches found (up to ``fetch``), widening the window of ids."""
     # Each search is planned for its own words and window: a plan cached for other words
     # (psycopg prepares statements run often) could scan a common word's 125,000 matches.
-    connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-    newest = int(connection.execute(_PG_NEWEST).scalar() or 0)
+    *before, _set, newest = connection.execute(_PG_START).one()
     fetch = params["fetch"]
     window = FIRST_WINDOW * fetch
-    resets = ["SET LOCAL plan_cache_mode TO DEFAULT"]
+    bitmaps_only = False
     try:
         while True:
             floor = max(0, newest - window)
             found, ids = connection.execute(statement, {**params, "floor": floor}).one()
             if found >= fetch or floor == 0:
                 return list(ids), int(found)
-            if len(resets) == 1:
-                for setting in _PG_BITMAPS_ONLY:
-                    connection.exec_driver_sql(setting)
-                resets += _PG_PLANNER_DEFAULTS
+            if not bitmaps_only:
+                connection.execute(_PG_BITMAPS_ONLY)
+                bitmaps_only = True
             # Wide enough for twice the matches wanted at the density seen (the whole table
             # when none matched): each wider look reads the words' whole GIN entries again.
             window = window * min(64, max(4, math.ceil(2 * fetch / found))) if found else newest
-    finally:
-        for setting in resets:  # the rest of the transaction plans as usual
-            connection.exec_driver_sql(setting)
+    finally:  # the rest of the transaction plans as usual
+        connection.execute(_PG_RESTORE, dict(zip(_PG_SETTINGS, before, strict=True)))
 
 
 def _fts5_term(term: Term) -> str:
