@@ -73,6 +73,11 @@ class Metrics:
         self.due_digests = Gauge(
             "newsbot_due_digests", "Digests due and not yet delivered (backlog)", registry=r
         )
+        self.digest_pace = Gauge(
+            "newsbot_digest_pace",
+            "Digest messages a second the pacer allows now (halved by 429s, then climbing back)",
+            registry=r,
+        )
         # Outcomes that never happened still show as 0, so dashboards and alerts see them.
         for outcome in DIGEST_OUTCOMES:
             self.digests.labels(outcome)

@@ -93,6 +93,9 @@ class Observability:
                     resumed=report.resumed,
                 )
             )
+        pacer = getattr(engine, "pacer", None)
+        if pacer is not None and hasattr(pacer, "rate"):
+            self.metrics.digest_pace.set_function(lambda: float(pacer.rate))
         # Digests sent past PTB (the lean sender) are counted like the bot's own requests.
         sender = getattr(engine, "sender", None)
         if sender is not None and hasattr(sender, "outcome_hooks"):

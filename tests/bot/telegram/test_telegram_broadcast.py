@@ -156,3 +156,4 @@ async def test_digest_sends_are_counted_in_the_bots_metrics_and_closed_at_shutdo
     assert sample("newsbot_messages_total", {"outcome": "blocked"}) == 1
     assert sample("newsbot_telegram_rate_limited_total") == 1
     assert sample("newsbot_telegram_retry_after_seconds_total") == 3
+    assert sample("newsbot_digest_pace") == telegram_settings.broadcast_rate
