@@ -47,7 +47,10 @@ DETECTABLE = (
 )
 # Below this many letters a guess from the letters alone is no better than the script's default.
 _MIN_LETTERS = 20
-_DETECT_CHARS = 600
+# py3langid walks the text byte by byte in Python, so its cost grows with the sample: 300
+# characters (50-odd words) tell news languages apart as well as 600 did (48 of 48 on the
+# language set; every CNN/DM, BBC and RBC.ru development article) at half the time.
+_DETECT_CHARS = 300
 NEUTRAL = "und"
 # Languages recognised by script but summarized language-neutrally (no stemmer or stop words).
 CJK_LANGUAGES = ("zh", "ja", "ko")
@@ -85,7 +88,7 @@ _KANA = re.compile(r"[\u3040-\u30FF]")
 _UKRAINIAN_ONLY = re.compile(r"[іїєґІЇЄҐ]")
 _LETTER = re.compile(r"[^\W\d_]")
 _CJK = re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF]")
-_SAMPLE = 2_000
+_SAMPLE = 600  # enough letters to tell the script (four regex passes over it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +145,8 @@ def detect(text: str) -> Language:
     if script not in ("latin", "cyrillic", "other"):
         return neutral(script)
     sample = text[:_DETECT_CHARS]
+    if len(text) > _DETECT_CHARS:
+        sample = sample.rsplit(None, 1)[0]  # no half word at the end
     if len(_LETTER.findall(sample)) < _MIN_LETTERS:
         return _by_script(sample, script)
     code = _identifier().classify(sample)[0]

@@ -1,9 +1,12 @@
 """Learned: a linear sentence scorer trained on news with editor-written summaries (the default).
 
-Each sentence is described by about forty features (position, length, centrality, similarity
-to the first sentence and to the headline, quotes, connectives ...); a logistic regression
+Each sentence is described by 33 features (position, length, centrality, similarity to the
+first and the neighbouring sentences, quotes, connectives ...); a logistic regression
 trained by scripts/train_summarizer.py rates it. The weights, one set per language (English,
 Russian; others use English's), live in weights.json next to this module: a few KB, no data.
+Each language's model also carries two selection preferences learned with it: a penalty on
+the length of every sentence after the first (a short sentence says more per word against a
+short reference) and a share of the caller's character budget.
 Everything is linear in the article's length (no sentence-by-sentence similarity matrix).
 """
 
@@ -11,49 +14,93 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import numpy
 
-from summarizer.selection import opens_with_connective, quote_states
+from summarizer.selection import Selection, opens_with_connective, quote_states
 from summarizer.summarizers.newsrank import _term_cache
 from summarizer.summarizers.rating import RatingSummarizer
 
+# Only features that mean the same on any article: no position relative to the article's end
+# (the held-out articles are longer than the development ones), no headline (the development
+# articles have none) and no ranks against the article's other sentences.
 FEATURES: tuple[str, ...] = (
-    "is_first", "is_second", "is_third", "inverse_position", "log_position", "relative_position",
-    "is_last", "first_in_paragraph", "inverse_paragraph", "in_first_paragraph",
+    "is_first", "is_second", "is_third", "inverse_position", "log_position",
+    "first_in_paragraph", "inverse_paragraph", "in_first_paragraph",
     "log_words", "words", "words_squared", "under_6_words", "under_10_words", "over_35_words",
-    "chars", "log_words_after_first", "words_after_first", "words_to_mean", "length_rank",
-    "centrality", "centrality_rank", "similarity_to_first", "similarity_to_title", "has_title",
-    "similarity_to_previous", "similarity_to_next", "content_density", "mean_idf",
+    "chars", "log_words_after_first", "words_after_first",
+    "centrality", "similarity_to_first", "similarity_to_previous", "similarity_to_next",
+    "content_density", "mean_idf",
     "starts_with_quote", "has_quote", "inside_quote", "question", "exclamation", "has_digit",
-    "connective", "ends_with_colon", "parenthesis", "log_sentences", "inverse_position_x_length",
+    "connective", "ends_with_colon", "parenthesis", "inverse_position_x_length",
 )
 _QUOTE_START = ("\"", "“", "«", "„", "``", "'", "‘")
 _DEFAULT_LANGUAGE = "en"
 _QUOTE_MARK = re.compile(r"[\"“”«»„]|``")
 _DIGIT = re.compile(r"\d")
 _DENSE_CELLS = 400_000  # sentences x terms below which a dense matrix is the cheaper way
+_LENGTH_UNIT = 100.0  # the length penalty is per 100 characters
+_CHARS_COLUMN = FEATURES.index("chars")
+_CHARS_UNIT = 150.0  # the "chars" feature is the length in characters / 150
+_RUN_ON_CHARS = 400  # about 65 words; 3% of the development sentences are longer
+_RUN_ON_PENALTY = 1.0  # per 100 characters beyond _RUN_ON_CHARS
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """One language's scorer: standardization, coefficients and the selection preferences.
+
+    score = ((features - mean) / scale) . coef - length_penalty * characters / 100 (for every
+    sentence but the first) - the characters beyond 400 / 100 (for every sentence).
+    `budget_ratio` narrows the caller's character budget (0.9: 540 of 600). The coefficients,
+    the length penalty and the budget ratio are learned by cross-validation.
+    """
+
+    mean: numpy.ndarray
+    scale: numpy.ndarray
+    coef: numpy.ndarray
+    length_penalty: float = 0.0
+    budget_ratio: float = 1.0
+
+    def score(self, features: numpy.ndarray) -> numpy.ndarray:
+        """Each sentence's score from its row of FEATURES."""
+        scores = ((features - self.mean) / self.scale) @ self.coef
+        chars = features[:, _CHARS_COLUMN] * _CHARS_UNIT
+        if self.length_penalty and len(scores) > 1:
+            scores[1:] -= self.length_penalty * chars[1:] / _LENGTH_UNIT
+        # A run-on (a string of photo captions, a list run together) is long even as a first
+        # sentence: what it has beyond 400 characters costs it, whatever the language.
+        scores -= _RUN_ON_PENALTY * numpy.maximum(chars - _RUN_ON_CHARS, 0.0) / _LENGTH_UNIT
+        return scores  # type: ignore[no-any-return]
+
+    def narrow(self, count: Any) -> Any:
+        """The sentence count (a Selection) with this model's share of its character budget."""
+        if isinstance(count, Selection) and count.max_chars and self.budget_ratio != 1.0:
+            return replace(count, max_chars=max(1, round(count.max_chars * self.budget_ratio)))
+        return count
 
 
 @cache
-def _weights() -> dict[str, Any]:
+def _models() -> dict[str, Model]:
     text = resources.files("summarizer.summarizers").joinpath("weights.json").read_text("utf-8")
     data = json.loads(text)
     if tuple(data["features"]) != FEATURES:
         raise RuntimeError("weights.json was trained on other features: retrain it")
     return {
-        code: (numpy.array(entry["mean"]), numpy.array(entry["scale"]),
-               numpy.array(entry["coef"]))
+        code: Model(numpy.array(entry["mean"]), numpy.array(entry["scale"]),
+                    numpy.array(entry["coef"]), float(entry.get("length_penalty", 0.0)),
+                    float(entry.get("budget_ratio", 1.0)))
         for code, entry in data["languages"].items()
     }
 
 
-def weights_for(language: str) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
-    """(feature means, scales, coefficients) for a language code; English's when it has none."""
-    table = _weights()
+def model_for(language: str) -> Model:
+    """The trained model of a language code; English's when it has none."""
+    table = _models()
     return table.get(language) or table[_DEFAULT_LANGUAGE]
 
 
@@ -61,14 +108,19 @@ class LearnedSummarizer(RatingSummarizer):
     """Rates sentences with a per-language linear model over sentence features."""
 
     language = _DEFAULT_LANGUAGE
-    # (means, scales, coefficients) to use instead of the shipped ones (the training script)
-    weights: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray] | None = None
+    model: Model | None = None  # a model to use instead of the shipped one (the training script)
+
+    def _model(self) -> Model:
+        return self.model or model_for(self.language)
+
+    def __call__(self, document: Any, sentences_count: Any) -> tuple[Any, ...]:
+        """The best sentences in document order, within the model's share of the budget."""
+        return super().__call__(document, self._model().narrow(sentences_count))
 
     def rate(self, document: Any) -> dict[Any, float]:
         """Rating of every sentence of the document."""
         features = sentence_features(document, self._stemmer, self._stop_words)
-        mean, scale, coef = self.weights or weights_for(self.language)
-        scores = ((features - mean) / scale) @ coef
+        scores = self._model().score(features)
         ratings: dict[Any, float] = {}
         for sentence, score in zip(document.sentences, scores.tolist(), strict=True):
             ratings.setdefault(sentence, score)
@@ -85,19 +137,17 @@ def sentence_features(document: Any, stemmer: Any, stop_words: frozenset[str]) -
     term_ids: list[int] = []
     owners: list[int] = []
     term_sets: list[list[int]] = []
-    lengths = numpy.empty(count)
+    word_counts: list[int] = []
     for order, sentence in enumerate(sentences):
         words = sentence.words
-        lengths[order] = len(words)
-        ids = []
-        for term in _terms(words, cache, stemmer, stop_words):
-            term_id = vocabulary.get(term)
-            if term_id is None:
-                term_id = vocabulary[term] = len(vocabulary)
-            ids.append(term_id)
+        word_counts.append(len(words))
+        # setdefault's default is read before the insertion: a new term gets the next id
+        ids = [vocabulary.setdefault(term, len(vocabulary))
+               for term in _terms(words, cache, stemmer, stop_words)]
         term_sets.append(ids)
         term_ids.extend(ids)
         owners.extend([order] * len(ids))
+    lengths = numpy.array(word_counts, dtype=float)
     ids_array = numpy.array(term_ids, dtype=numpy.intp)
     rows = numpy.array(owners, dtype=numpy.intp)
     size = max(len(vocabulary), 1)
@@ -113,17 +163,6 @@ def sentence_features(document: Any, stemmer: Any, stop_words: frozenset[str]) -
     if term_sets and term_sets[0]:
         first[term_sets[0]] = idf[term_sets[0]] / safe_norms[0]
     to_first = numpy.bincount(rows, weights * first[ids_array], minlength=count) / safe_norms
-    title = numpy.zeros(size)
-    has_title = 0.0
-    for heading in document.headings[:1]:
-        has_title = 1.0
-        title_ids = [vocabulary[t] for t in _terms(heading.words, cache, stemmer, stop_words)
-                     if t in vocabulary]
-        if title_ids:
-            title[title_ids] = idf[title_ids]
-    title_norm = float(numpy.sqrt(title @ title)) or 1.0
-    to_title = numpy.bincount(rows, weights * title[ids_array], minlength=count) / (
-        safe_norms * title_norm)
     # similarity to the next sentence: the terms a sentence shares with the one after it
     if count * size <= _DENSE_CELLS:
         dense = numpy.zeros((count, size))
@@ -141,50 +180,46 @@ def sentence_features(document: Any, stemmer: Any, stop_words: frozenset[str]) -
     after_first = (position > 0).astype(float)
     inverse = 1.0 / (position + 1.0)
     log_words = numpy.log1p(lengths)
-    mean_words = float(lengths.mean()) or 1.0
-    paragraph_rank = numpy.unique(paragraphs, return_inverse=True)[1].astype(float)
     first_in_paragraph = numpy.array(
         [order == 0 or paragraphs[order] != paragraphs[order - 1] for order in range(count)],
         dtype=float)
+    paragraph_rank = numpy.cumsum(first_in_paragraph) - 1.0  # sentences come in order
     columns = (
         position == 0, position == 1, position == 2, inverse, numpy.log1p(position),
-        position / max(count - 1, 1), position == count - 1, first_in_paragraph,
-        1.0 / (paragraph_rank + 1.0), paragraph_rank == 0,
+        first_in_paragraph, 1.0 / (paragraph_rank + 1.0), paragraph_rank == 0,
         log_words, lengths / 25.0, (lengths / 25.0) ** 2, lengths < 6, lengths < 10,
-        lengths > 35, numpy.array([len(text) for text in texts]) / 150.0,
-        log_words * after_first, lengths / 25.0 * after_first, lengths / mean_words,
-        _rank(lengths), centrality, _rank(centrality), to_first * after_first, to_title,
-        numpy.full(count, has_title),
+        lengths > 35, numpy.array([len(text) for text in texts]) / _CHARS_UNIT,
+        log_words * after_first, lengths / 25.0 * after_first,
+        centrality, to_first * after_first,
         numpy.concatenate(([0.0], adjacent)), numpy.concatenate((adjacent, [0.0])),
         term_counts / numpy.maximum(lengths, 1.0),
         numpy.bincount(rows, weights, minlength=count) / numpy.maximum(term_counts, 1.0),
-        *_text_flags(texts, paragraphs).T,
-        numpy.full(count, numpy.log1p(count)),
+        *_text_flags(texts, paragraphs),
         inverse * log_words,
     )
-    return numpy.column_stack([numpy.asarray(column, dtype=float) for column in columns])
+    matrix = numpy.empty((count, len(columns)))
+    for index, column in enumerate(columns):
+        matrix[:, index] = column
+    return matrix
 
 
-def _text_flags(texts: list[str], paragraphs: list[int]) -> numpy.ndarray:
-    """Quotes, question, exclamation, digits, connective, colon and parenthesis per sentence."""
+def _text_flags(texts: list[str], paragraphs: list[int]) -> list[list[bool]]:
+    """Quotes, question, exclamation, digits, connective, colon and parenthesis: one column
+    per flag (lists, built column by column: far cheaper than numpy rows for ~20 sentences)."""
     states = quote_states(texts, paragraphs)
-    flags = numpy.zeros((len(texts), 9))
-    for order, text in enumerate(texts):
-        end = text.rstrip("\"'”’» ")
-        flags[order] = (
-            text.startswith(_QUOTE_START), _QUOTE_MARK.search(text) is not None,
-            states[order].starts_inside or states[order].ends_open, end.endswith("?"),
-            end.endswith("!"), _DIGIT.search(text) is not None, opens_with_connective(text),
-            end.endswith(":"), "(" in text,
-        )
-    return flags
-
-
-def _rank(values: numpy.ndarray) -> numpy.ndarray:
-    """Each value's rank as a share of the others (0 = smallest, 1 = largest)."""
-    if len(values) < 2:
-        return numpy.zeros(len(values))
-    return numpy.argsort(numpy.argsort(values, kind="stable"), kind="stable") / (len(values) - 1)
+    ends = [text.rstrip("\"'”’» ") for text in texts]
+    quote_mark, digit = _QUOTE_MARK.search, _DIGIT.search
+    return [
+        [text.startswith(_QUOTE_START) for text in texts],
+        [quote_mark(text) is not None for text in texts],
+        [state.starts_inside or state.ends_open for state in states],
+        [end.endswith("?") for end in ends],
+        [end.endswith("!") for end in ends],
+        [digit(text) is not None for text in texts],
+        [opens_with_connective(text) for text in texts],
+        [end.endswith(":") for end in ends],
+        ["(" in text for text in texts],
+    ]
 
 
 def _terms(words: Any, cache: dict[str, str], stemmer: Any, stop_words: frozenset[str]) -> set[str]:
