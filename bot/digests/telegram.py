@@ -1,8 +1,11 @@
-"""Digests on Telegram: a PTB-backed Sender and the JobQueue job that runs the engine.
+"""Digests on Telegram: the engine the bot runs, its JobQueue job, and the PTB-backed Sender.
 
-``install(application, store, settings)`` registers a repeating job (first run at start) that
-delivers whatever is due according to the database. (The Telegram adapter keeps the chat
-table current: my_chat_member updates and group-to-supergroup migrations.)
+``build_engine`` gives the bot's engine the lean ``BulkSender`` (bot/digests/bulk_sender.py),
+paced by ``NEWSBOT_BROADCAST_RATE``; ``TelegramSender`` (PTB's ``send_message``) remains for
+the benchmarks' baselines. ``install(application, store, settings)`` registers a repeating job
+(first run at start) that delivers whatever is due according to the database. (The Telegram
+adapter keeps the chat table current: my_chat_member updates and group-to-supergroup
+migrations.)
 """
 
 from __future__ import annotations
