@@ -88,6 +88,7 @@ class _AiohttpTransport:
     """POSTs over one aiohttp session (direct, or through an http:// or https:// proxy)."""
 
     def __init__(self, url: str, proxy: str | None, connections: int) -> None:
+        # A proxy's user:password@ becomes its Proxy-Authorization header (aiohttp's doing).
         self._url, self._proxy, self._connections = url, proxy, connections
         self._session: aiohttp.ClientSession | None = None
         self._closed = False

@@ -28,7 +28,7 @@ class _ForwardHandler(BaseHTTPRequestHandler):
         if target.scheme != "http" or not target.hostname:
             self.send_error(400, "only absolute http:// requests")
             return
-        self.server.record(self.path)
+        self.server.record(self.path, self.headers.get("Proxy-Authorization"))
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
@@ -55,22 +55,25 @@ class _ForwardHandler(BaseHTTPRequestHandler):
 
 
 class HttpForwardProxy(ThreadingHTTPServer):
-    """``with HttpForwardProxy() as proxy: proxy.url``; ``proxy.requests`` lists the URLs."""
+    """``with HttpForwardProxy() as proxy: proxy.url``; ``proxy.requests`` lists the URLs,
+    ``proxy.authorizations`` each request's Proxy-Authorization header (None without one)."""
 
     daemon_threads = True
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _ForwardHandler)
         self.requests: list[str] = []
+        self.authorizations: list[str | None] = []
         self._lock = threading.Lock()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
-    def record(self, url: str) -> None:
+    def record(self, url: str, authorization: str | None = None) -> None:
         with self._lock:
             self.requests.append(url)
+            self.authorizations.append(authorization)
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Quiet: a client that hangs up mid-request (the bot stopping) is not a failure."""

@@ -3,6 +3,7 @@ as the PTB-based TelegramSender, for every answer Telegram gives a digest send."
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -209,10 +210,15 @@ async def test_digests_go_through_the_bots_http_and_socks5_proxies(
         for proxy in (http_proxy.url, socks_proxy.url):
             async with BulkSender.for_settings(_settings(bot_api_server, proxy)) as lean:
                 await lean.send(CHAT, DIGEST)
+        # A proxy with a password, as NEWSBOT_PROXY may carry one.
+        with_password = http_proxy.url.replace("http://", "http://ann:s%40cret@")
+        async with BulkSender.for_settings(_settings(bot_api_server, with_password)) as lean:
+            await lean.send(CHAT, DIGEST)
         # NO_PROXY exempts the API host: straight there, as the bot's own requests go.
         exempt = _settings(bot_api_server, http_proxy.url, no_proxy="127.0.0.1")
         async with BulkSender.for_settings(exempt) as lean:
             await lean.send(CHAT, DIGEST)
-    assert len(bot_api_server.messages(CHAT)) == 3
-    assert [url.rsplit("/", 1)[-1] for url in http_proxy.requests] == ["sendMessage"]
+    assert len(bot_api_server.messages(CHAT)) == 4
+    assert [url.rsplit("/", 1)[-1] for url in http_proxy.requests] == ["sendMessage"] * 2
+    assert http_proxy.authorizations == [None, f"Basic {base64.b64encode(b'ann:s@cret').decode()}"]
     assert socks_proxy.connections == [bot_api_server.url.removeprefix("http://")]
