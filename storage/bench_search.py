@@ -111,9 +111,10 @@ def old_search(store: Store, query: str, limit: int = 5) -> list[int]:
     return []
 
 
-def _plan(store: Store, query: str) -> str:
-    """What PostgreSQL's plans for ``query`` read: the whole table, the GIN index, or the
-    newest ids (each plan read on the search's connection just before its statement runs)."""
+def search_plans(store: Store, query: str) -> list[str]:
+    """The plan lines of every statement of ``store.search_articles(query)`` that matches the
+    full-text column, each read on the search's connection just before it runs (with the
+    planner settings the search set)."""
     lines: list[str] = []
 
     def explain(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
@@ -127,6 +128,12 @@ def _plan(store: Store, query: str) -> str:
         store.search_articles(query, 5)
     finally:
         event.remove(store.engine, "before_cursor_execute", explain)
+    return lines
+
+
+def _plan(store: Store, query: str) -> str:
+    """What PostgreSQL's plans for ``query`` read: the whole table, GIN, or the newest ids."""
+    lines = search_plans(store, query)
     if any("Seq Scan on articles" in line for line in lines):
         return "SEQ SCAN"
     return "GIN" if any(fts.PG_INDEX in line for line in lines) else "newest ids"

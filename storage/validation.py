@@ -143,9 +143,7 @@ def _published_at(value: object) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, datetime):
-        raise StorageError(
-            "The publication date is not a date and time.", code="article.bad_date"
-        )
+        raise StorageError("The publication date is not a date and time.", code="article.bad_date")
     try:
         return as_utc(value)
     except OverflowError:

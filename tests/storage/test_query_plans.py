@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from storage import Store, fts
+from storage.bench_search import search_plans
 from tests.storage.conftest import draft
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -98,9 +99,13 @@ def test_postgres_search_reads_articles_through_indexes_for_every_shape(
             connection.exec_driver_sql(_PG_FILL.format(count=_PG_ARTICLES).replace("%", "%%"))
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.exec_driver_sql("VACUUM ANALYZE articles")
-        plans = {name: _pg_search_plans(store, query) for name, query in SEARCH_SHAPES.items()}
+        plans = {name: search_plans(store, query) for name, query in SEARCH_SHAPES.items()}
+        found = {
+            name: bool(store.search_articles(query).items) for name, query in SEARCH_SHAPES.items()
+        }
     finally:
         store.close()
+    assert found == {name: name != "no match" for name in SEARCH_SHAPES}
     for name, lines in plans.items():
         assert lines, name
         assert not [line for line in lines if "Seq Scan on articles" in line], (name, lines)
@@ -111,23 +116,3 @@ def test_postgres_search_reads_articles_through_indexes_for_every_shape(
         )
     # A word in 1 article of 8 is looked for among the newest ids, not all 3,750 matches.
     assert any("Index Cond: (id >" in line for line in plans["one common word"])
-
-
-def _pg_search_plans(store: Store, query: str) -> list[str]:
-    """The plan lines of every statement that matches the full-text column for ``query``,
-    read on the same connection just before it runs (with the search's own settings)."""
-    lines: list[str] = []
-
-    def explain(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        if "@@" in statement:
-            with cursor.connection.cursor() as explaining:
-                explaining.execute(f"EXPLAIN {statement}", parameters)
-                lines.extend(row[0] for row in explaining.fetchall())
-
-    event.listen(store.engine, "before_cursor_execute", explain)
-    try:
-        page = store.search_articles(query, 5)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", explain)
-    assert page.items or query == "zzzz", query
-    return lines
