@@ -183,7 +183,7 @@ def report(results: dict[str, dict[str, ShapeResult]], count: int) -> str:
             )
         lines.append("")
     lines.append(
-        "matches = the first page's count (exact up to 300); before = the statements of the "
+        "matches = the first page's count (exact up to 100); before = the statements of the "
         "search before issue 14 on the same database; plan = what PostgreSQL's plans read "
         "(GIN: the full-text index; newest ids: a bounded range of the primary key; "
         "SEQ SCAN: the whole table)."

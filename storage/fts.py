@@ -105,11 +105,13 @@ POSTGRES_DROP = (
 # consistent because a match's tier never depends on the page asked for. Only the newest
 # matches are ever collected: counts are exact up to COUNT_LIMIT (or the page's candidates),
 # and beyond that a page only knows that more follow (counting 125,000 matches of a common
-# word would cost more than the search itself; replies show no count).
-TIER = 300
+# word would cost more than the search itself; replies show no count). A tier of 100 (it was
+# 300): a word in 1 article of 8 then costs about 800 rows read on PostgreSQL, not 2,400,
+# which keeps its p99 under 50 ms at 1,000,000 articles (docs/benchmarks.md, issue 14).
+TIER = 100
 
 # Matches are counted exactly up to this many (beyond the candidates a page needs, if more).
-COUNT_LIMIT = 300
+COUNT_LIMIT = 100
 
 # FTS5 walks its doclists in rowid order, so LIMIT stops it after the newest matches.
 _SQLITE_COUNT = text(
