@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "bot.core.commands.articles",
     "bot.core.commands.topics",
     "bot.core.commands.subscriptions",
+    "bot.core.commands.subscription_buttons",
     "bot.core.commands.stories",
     "bot.core.commands.chat_settings",
     "bot.core.commands.admin",

@@ -1,4 +1,5 @@
-"""Digest commands: /subscribe, /unsubscribe, /subscriptions, /digest and the sub:/unsub: buttons.
+"""Digest commands: /subscribe, /unsubscribe, /subscriptions and /digest (their buttons:
+``bot.core.commands.subscription_buttons``).
 
 Subscriptions live in the database only; a command writes the next due instant there and the
 delivery engine's next tick picks it up, so a change takes effect at once.
@@ -11,10 +12,10 @@ from datetime import timedelta
 from bot.core.commands.topics import topic_button
 from bot.core.context import Context
 from bot.core.permissions import Change, change_refusal
-from bot.core.registry import callback, command
+from bot.core.registry import command
 from bot.core.template import fill
 from bot.core.timezones import zone_label
-from bot.core.types import Button, Keyboard, Message, Reply, Request, Text, bold, code
+from bot.core.types import Button, Message, Reply, Request, Text, bold, code
 from bot.digests.compose import DigestComposer, empty_note, window_start
 from bot.digests.schedule import (
     DEFAULT_TIME,
@@ -83,24 +84,6 @@ async def _topic_buttons(
     ]
 
 
-def _followed(req: Request, topic: TopicView, subscribed: bool) -> Keyboard | None:
-    """The pressed message's keyboard with this topic's button switched to the new state.
-
-    None when the press carried no keyboard holding the topic's button (then the answer is a
-    message, as for a typed command).
-    """
-    mine = {f"sub:{topic.id}", f"unsub:{topic.id}"}
-    if not any(button.callback_data in mine for row in req.keyboard for button in row):
-        return None
-    return tuple(
-        tuple(
-            topic_button(topic, subscribed) if button.callback_data in mine else button
-            for button in row
-        )
-        for row in req.keyboard
-    )
-
-
 async def _find_topic(ctx: Context, name: str) -> TopicView:
     topic = await ctx.call(ctx.store.find_topic, name.strip())
     if topic is not None:
@@ -124,7 +107,7 @@ def _schedule_line(sub: SubscriptionView, chat: ChatView) -> Text:
     return Text.of(bold(sub.topic.name), f" ({sub.topic.slug}) — {when}, {status}")
 
 
-async def _subscribe(
+async def subscribe_chat(
     ctx: Context, req: Request, topic: TopicView, local_time: str | None, weekday: int | None
 ) -> Reply:
     chat = await ctx.chat_view(req)
@@ -205,14 +188,14 @@ async def subscribe(ctx: Context, req: Request) -> Reply:
         )
     whole = await ctx.call(ctx.store.find_topic, req.args.strip())
     if whole is not None:  # a topic whose name looks like a time or a weekday
-        return await _subscribe(ctx, req, whole, None, None)
+        return await subscribe_chat(ctx, req, whole, None, None)
     try:
         name, local_time, weekday = parse_subscribe_args(req.args)
         await _reject_trailing_words(ctx, name)
         topic = await _find_topic(ctx, name)
     except ScheduleError as error:
         return Reply.say(str(error))
-    return await _subscribe(ctx, req, topic, local_time, weekday)
+    return await subscribe_chat(ctx, req, topic, local_time, weekday)
 
 
 async def _reject_trailing_words(ctx: Context, name: str) -> None:
@@ -255,7 +238,7 @@ async def unsubscribe(ctx: Context, req: Request) -> Reply:
         topic = await _find_topic(ctx, name)
     except ScheduleError as error:
         return Reply.say(str(error))
-    return await _unsubscribe(ctx, req, topic)
+    return await unsubscribe_chat(ctx, req, topic)
 
 
 async def _unsubscribe_all(ctx: Context, req: Request) -> Reply:
@@ -271,7 +254,7 @@ async def _unsubscribe_all(ctx: Context, req: Request) -> Reply:
     )
 
 
-async def _unsubscribe(ctx: Context, req: Request, topic: TopicView) -> Reply:
+async def unsubscribe_chat(ctx: Context, req: Request, topic: TopicView) -> Reply:
     removed = await ctx.call(ctx.store.unsubscribe, req.chat.id, topic.id)
     if not removed:
         return Reply.say(
@@ -400,55 +383,3 @@ def _the_other_digests(subs: list[SubscriptionView]) -> Message:
         parts += [", "] if index else []
         parts.append(Text.of(code(f"/digest {sub.topic.slug}")))
     return Message.of(Text.of(*parts, "."))
-
-
-async def _topic_by_id(ctx: Context, payload: str) -> TopicView | None:
-    if not payload.isdigit() or len(payload) > 12:
-        return None
-    return await ctx.topic_by_id(int(payload))
-
-
-@callback("sub")
-async def on_subscribe(ctx: Context, req: Request, payload: str) -> Reply:
-    """The Subscribe button: a daily digest at the default time (an existing one is kept).
-
-    The pressed button turns into Unsubscribe in place (the toast says what was done).
-    """
-    topic = await _topic_by_id(ctx, payload)
-    if topic is None:
-        return Reply.nothing(toast=_("That topic no longer exists. See /topics."))
-    refused = await change_refusal(ctx, req, Change.SUBSCRIPTIONS)
-    if refused:
-        return Reply.nothing(toast=refused[:200])
-    subs = await ctx.call(ctx.store.chat_subscriptions, req.chat.id)
-    current = next((s for s in subs if s.topic.id == topic.id), None)
-    followed = _followed(req, topic, subscribed=True)
-    if current is not None:
-        toast = _("Already subscribed: {schedule}").format(
-            schedule=describe(current.local_time, current.weekday)
-        )
-        return Reply(toast=toast[:200], markup=followed)
-    reply = await _subscribe(ctx, req, topic, DEFAULT_TIME, None)
-    if followed is None:
-        return reply
-    chat = await ctx.chat_view(req)
-    toast = _("Subscribed to {topic}: {schedule} ({zone}).").format(
-        topic=topic.name, schedule=describe(DEFAULT_TIME, None), zone=zone_label(chat.timezone)
-    )
-    return Reply.follow(followed, toast[:200])
-
-
-@callback("unsub")
-async def on_unsubscribe(ctx: Context, req: Request, payload: str) -> Reply:
-    """The Unsubscribe button; the pressed button turns into Subscribe in place."""
-    topic = await _topic_by_id(ctx, payload)
-    if topic is None:
-        return Reply.nothing(toast=_("That topic no longer exists. See /topics."))
-    refused = await change_refusal(ctx, req, Change.SUBSCRIPTIONS)
-    if refused:
-        return Reply.nothing(toast=refused[:200])
-    reply = await _unsubscribe(ctx, req, topic)
-    followed = _followed(req, topic, subscribed=False)
-    if followed is None:
-        return reply
-    return Reply.follow(followed, reply.toast)

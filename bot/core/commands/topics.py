@@ -27,7 +27,7 @@ def topic_button(topic: TopicView, subscribed: bool) -> Button:
 )
 async def topics(ctx: Context, req: Request) -> Reply:
     """List topics; the buttons (sub:<id> / unsub:<id>) are handled by the digest commands
-    (bot/core/commands/subscriptions.py), which switch them in place."""
+    (bot/core/commands/subscription_buttons.py), which switch them in place."""
     all_topics = await ctx.call(ctx.store.list_topics)
     if not all_topics:
         hint = " " + _("Add one with /addtopic.") if ctx.is_admin(req) else ""
