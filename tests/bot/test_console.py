@@ -318,7 +318,10 @@ def test_opml_import_and_export_in_the_console(settings: Settings, tmp_path: Pat
     )
     bad = tmp_path / "bad.opml"
     bad.write_text("not xml <", "utf-8")
-    script = f"/import {opml}\n/import {bad}\n/import {tmp_path / 'missing.opml'}\n/feeds opml\n"
+    script = (
+        f"/import {opml}\n/import {bad}\n/import {tmp_path / 'missing.opml'}\n/feeds opml\n"
+        "/import\n"
+    )
     settings = replace(settings, data_dir=tmp_path / "data")
     _, out = chat(settings, script, demo=False)
     assert "Imported reader.opml: 1 feed added, 0 already followed, 0 skipped." in out
@@ -327,3 +330,4 @@ def test_opml_import_and_export_in_the_console(settings: Settings, tmp_path: Pat
     saved = tmp_path / "data" / "newsbot-feeds.opml"
     assert f"Saved to {saved}" in out and "[file newsbot-feeds.opml" in out
     assert b"https://wire.example/rss" in saved.read_bytes()
+    assert "Name the file: /import path/to/feeds.opml" in out

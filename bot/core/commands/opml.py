@@ -117,13 +117,17 @@ def _counts(done: OpmlImport) -> str:
 @command(
     "import",
     help=N_("follow every feed of an OPML file: send the .opml file with this caption (admins)"),
-    usage="/import (the caption of an .opml file)",
+    usage="/import (the caption of an .opml file; in the console: /import FILE)",
     admin=True,
     menu=False,
 )
 async def import_feeds(ctx: Context, req: Request) -> Reply:
     """Follow the feeds of the .opml document this command is the caption of."""
     attachment = req.attachment
+    if attachment is None and req.chat.type == "console":  # no files to send in a terminal
+        return Reply.say(
+            fill(_("Name the file: {example}"), example=code("/import path/to/feeds.opml"))
+        )
     if attachment is None:
         return Reply.say(
             fill(
