@@ -12,6 +12,7 @@ from ingest.opml import (
     parse_opml,
     write_opml,
 )
+from storage import open_store
 from storage.store import Store
 
 
@@ -77,3 +78,17 @@ def test_import_refuses_empty_and_overlong_lists(store: Store) -> None:
         import_opml(store, b"<opml><body>" + many + b"</body></opml>", every_minutes=15)
     assert too_many.value.kind == "too_many"
     assert store.list_feeds() == []
+
+
+def test_import_and_export_on_both_databases(database_url: str) -> None:
+    both = open_store(database_url)
+    try:
+        content = b'<opml><body><outline title="Wire" xmlUrl="https://wire.example/rss"/>' + (
+            b'<outline xmlUrl="https://WIRE.example/rss#top"/></body></opml>'
+        )
+        first = import_opml(both, content, every_minutes=15)
+        again = import_opml(both, write_opml(both.list_feeds()), every_minutes=15)
+        assert len(first.added) == 1 and first.known + len(first.skipped) == 1
+        assert again.added == [] and again.known == 1
+    finally:
+        both.close()
