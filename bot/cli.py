@@ -154,6 +154,14 @@ def _cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.digests.worker import worker_command
+
+    return worker_command(
+        settings, until_idle=args.until_idle, stats_file=args.stats_file, rate=args.rate
+    )
+
+
 # `newsbot bench <what>` -> the module whose main() runs that benchmark.
 BENCH_MODULES = {
     "storage": "storage.bench",
@@ -161,6 +169,7 @@ BENCH_MODULES = {
     "summarize": "summarizer.bench",
     "chat": "bot.bench",
     "digest": "bot.digests.bench",
+    "fanout": "bot.digests.bench_fanout",
     "digest-quality": "summarizer.bench_digest",
     "digest-compose": "bot.digests.bench_compose",
     "ingest": "ingest.bench",
@@ -243,6 +252,23 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument("--algorithm", default=None, metavar="NAME")
     summarize.add_argument("--language", default=None, metavar="xx")
     summarize.set_defaults(handler=_cmd_summarize)
+
+    worker = sub.add_parser(
+        "worker",
+        help="deliver digests only (no polling); any number beside the bot, PostgreSQL only",
+    )
+    worker.add_argument(
+        "--until-idle", action="store_true", help="exit once nothing is due or claimed"
+    )
+    worker.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        metavar="N",
+        help="this worker's pace in messages/s (0: none; default: the bot's pace)",
+    )
+    worker.add_argument("--stats-file", metavar="FILE", help="write the run's costs as JSON")
+    worker.set_defaults(handler=_cmd_worker)
 
     bench = sub.add_parser("bench", help="run a benchmark")
     bench.add_argument("what", choices=list(BENCH_MODULES))

@@ -19,6 +19,7 @@ that one part repeated per chat after a crash.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -123,26 +124,8 @@ class DeliveryMethods(StoreBase):
         With ``own_older_than``, the worker's own claims left over from an earlier pass (a send
         postponed by a network failure) and claimed before then are returned too.
         """
-        worker = one_line(worker, 64)
-        live = select(WorkerLease.worker).where(WorkerLease.expires_at > utc_now())
-        orphaned = Delivery.claimed_by.not_in(live)
-        if own_older_than is not None:
-            own = (Delivery.claimed_by == worker) & (Delivery.claimed_at < as_utc(own_older_than))
-            orphaned = orphaned | own
-        candidates = (
-            select(Delivery.id)
-            .where(Delivery.status == "claimed", orphaned)
-            .with_for_update(skip_locked=True)
-        )
-        statement = (
-            update(Delivery)
-            .where(Delivery.id.in_(candidates), Delivery.status == "claimed", orphaned)
-            .values(claimed_by=worker, claimed_at=utc_now())
-            .returning(Delivery)
-            .execution_options(synchronize_session=False)
-        )
         with self._write() as session:
-            rows = session.scalars(statement).all()
+            rows = session.scalars(stale_takeover(worker, own_older_than)).all()
             return sorted((delivery_view(row) for row in rows), key=lambda d: d.id)
 
     def record_part_sending(self, delivery_id: int, index: int, *, worker: str) -> bool:
@@ -215,6 +198,33 @@ class DeliveryMethods(StoreBase):
                 .order_by(Delivery.claimed_at, Delivery.id)
             )
             return [delivery_view(row) for row in rows]
+
+
+def stale_takeover(
+    worker: str, own_older_than: datetime | None, limit: int | None = None
+) -> Any:
+    """The UPDATE ... RETURNING that gives ``worker`` the claims nobody live owns (at most
+    ``limit``): candidates locked FOR UPDATE SKIP LOCKED, so two takers never share one."""
+    worker = one_line(worker, 64)
+    live = select(WorkerLease.worker).where(WorkerLease.expires_at > utc_now())
+    orphaned = Delivery.claimed_by.not_in(live)
+    if own_older_than is not None:
+        own = (Delivery.claimed_by == worker) & (Delivery.claimed_at < as_utc(own_older_than))
+        orphaned = orphaned | own
+    candidates = select(Delivery.id).where(Delivery.status == "claimed", orphaned)
+    if limit is not None:
+        candidates = candidates.order_by(Delivery.id).limit(max(1, limit))
+    return (
+        update(Delivery)
+        .where(
+            Delivery.id.in_(candidates.with_for_update(skip_locked=True)),
+            Delivery.status == "claimed",
+            orphaned,
+        )
+        .values(claimed_by=worker, claimed_at=utc_now())
+        .returning(Delivery)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _lease_view(row: WorkerLease) -> LeaseView:

@@ -2,7 +2,8 @@
 
 ``Store`` is assembled from method groups, one module each: ``storage.articles`` (add with
 dedup, latest, search, tagging), ``storage.topics``, ``storage.chats`` (chats and
-subscriptions), ``storage.deliveries`` (exactly-once digests), ``storage.feeds`` and
+subscriptions), ``storage.deliveries`` (exactly-once digests), ``storage.delivery_batches``
+(claims and progress records by the batch), ``storage.feeds`` and
 ``storage.admin`` (audit log, stats). Every method is synchronous, opens one short session
 (``expire_on_commit=False``; the hot reads use a bare Core connection) and returns the frozen
 records of ``storage.views``, never ORM objects, so results are safe in any thread or task.
@@ -25,6 +26,7 @@ from storage.articles import ArticleMethods
 from storage.chats import ChatMethods
 from storage.db import create_store_engine
 from storage.deliveries import DeliveryMethods
+from storage.delivery_batches import DeliveryBatchMethods
 from storage.errors import StorageError
 from storage.feeds import FeedMethods
 from storage.topics import TopicMethods
@@ -32,7 +34,15 @@ from storage.topics import TopicMethods
 __all__ = ["StorageError", "Store"]
 
 
-class Store(ArticleMethods, TopicMethods, ChatMethods, DeliveryMethods, FeedMethods, AdminMethods):
+class Store(
+    ArticleMethods,
+    TopicMethods,
+    ChatMethods,
+    DeliveryMethods,
+    DeliveryBatchMethods,
+    FeedMethods,
+    AdminMethods,
+):
     """One engine per process; one short session per call."""
 
     def __init__(self, url: str | None = None) -> None:

@@ -123,6 +123,46 @@ class DeliveryView:
 
 
 @dataclass(frozen=True, slots=True)
+class DueDigest:
+    """A due subscription as a batch claim sees it: with its chat and where its last sent
+    digest ended (None when none was sent)."""
+
+    subscription: SubscriptionView
+    chat: ChatView
+    last_window_end: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPlan:
+    """What the caller decides for a due digest: its period, its window, the next due time."""
+
+    period: str
+    window_start: datetime
+    window_end: datetime
+    next_due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedDigest:
+    """A delivery this worker owns, with its subscription and chat."""
+
+    delivery: DeliveryView
+    subscription: SubscriptionView
+    chat: ChatView
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOutcome:
+    """How a delivery ended (written by ``record_progress``)."""
+
+    delivery_id: int
+    status: str
+    parts_sent: int
+    article_count: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class LeaseView:
     """A digest worker's lease (see storage.models.WorkerLease)."""
 

@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+from bot.digests.periodic import every
 from storage.store import Store
 from storage.views import LeaseView
 
@@ -91,24 +92,15 @@ class Lease:
 
     @contextlib.asynccontextmanager
     async def kept(self) -> AsyncIterator[None]:
-        """Renew now and every third of the time to live until the block ends."""
-        await self.renew()
-        task = asyncio.create_task(self._beat(), name=f"lease {self.worker}")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        """Renew now and every third of the time to live until the block ends.
 
-    async def _beat(self) -> None:
+        A renewal that fails (the database is away) is tried again; the lease may lapse.
+        """
+        await self.renew()
+        failed = f"could not renew the digest lease of {self.worker}"
         interval = self.ttl.total_seconds() / 3
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.renew()
-            except Exception:  # the database is away: keep trying; the lease may lapse
-                log.warning("could not renew the digest lease of %s", self.worker, exc_info=True)
+        async with every(interval, self.renew, name=f"lease {self.worker}", failed=failed):
+            yield
 
     async def end_dead_neighbours(self) -> list[str]:
         """End the leases of workers on this machine whose process is gone; their names."""

@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.digests.flood_limits import RateLimiter
 from tests.support.fake_telegram import BotMessage, CallbackAnswer, FakeChat, chat_for_id
-from tests.support.rate_limits import RateLimiter
 from tests.support.telegram_html import EntityError, parse_html
 from tests.support.validation import (
     ApiError,

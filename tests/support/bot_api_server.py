@@ -27,6 +27,7 @@ from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
 
+from bot.digests.flood_limits import RateLimiter
 from tests.support.api_params import normalize_params
 from tests.support.bot_api_files import BotFiles, read_uploads
 from tests.support.bot_api_inline import InlineAnswer, InlineQueries
@@ -41,7 +42,6 @@ from tests.support.fake_telegram import (
     FakeChat,
     WebhookDelivery,
 )
-from tests.support.rate_limits import RateLimiter
 from tests.support.validation import (
     ApiError,
 )

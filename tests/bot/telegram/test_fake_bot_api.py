@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.digests.flood_limits import RateLimiter
 from tests.support.bot_api_server import BotApiServer
 from tests.support.fake_telegram import FakeChat, FakeUser
-from tests.support.rate_limits import RateLimiter
 from tests.support.telegram_html import EntityError, parse_html
 
 USER = FakeUser(77, "Zoe")

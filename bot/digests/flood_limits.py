@@ -1,5 +1,9 @@
 """Telegram's flood limits as leaky buckets: overall, per chat, and per group per minute.
 
+Shared by the fake Bot API of the tests (tests/support) and the benchmark's fake server
+(bot/digests/bench_server.py). An overall rate of 0 means no overall limit (the per-chat and
+per-group ones still hold).
+
 A bucket holds up to ``rate * period`` sends and refills continuously, like the limiters
 PTB's AIORateLimiter uses on its side. ``tolerance`` (seconds) forgives network jitter: a send
 that arrives that much early still passes and leaves the bucket in debt, so a sustained rate
@@ -60,7 +64,7 @@ class RateLimiter:
     def check(self, chat_id: int, is_group: bool) -> int | None:
         """Take one send for ``chat_id`` if every bucket allows it, else retry_after."""
         now = self._clock()
-        buckets = [self._overall]
+        buckets = [self._overall] if self._overall_rate > 0 else []
         buckets.append(
             self._chats.setdefault(chat_id, self._bucket(self._chat_rate, self._chat_rate))
         )
