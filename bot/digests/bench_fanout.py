@@ -219,22 +219,22 @@ def fan_out(
     time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
     run = FanoutRun(subscribers, parts, workers, rate)
     server.reset()
-    scratch = tempfile.mkdtemp(prefix="newsbot-fanout-")  # kept: the workers' logs
-    if True:
-        pool = Workers(database_url, server, rate, Path(scratch))
-        # Each worker paces at its share of R less 2%: independent processes never line their
-        # sends up exactly, and the server's buckets forgive only 50 ms of jitter.
-        share = HEADROOM * rate / workers if rate else 0.0
-        for _ in range(workers):
-            pool.start(share)
-        if kill:
-            target = KILL_AT * subscribers * parts
-            while server.stats()["delivered"] < target and pool.processes[0][0].poll() is None:
-                time.sleep(0.1)
-            pool.kill(0)
-            run.killed = True
-            pool.start(share)
-        run.per_worker = pool.wait()
+    scratch = tempfile.mkdtemp(prefix="newsbot-fanout-")  # kept if a worker fails: its log
+    pool = Workers(database_url, server, rate, Path(scratch))
+    # Each worker paces at its share of R less 2%: independent processes never line their
+    # sends up exactly, and the server's buckets forgive only 50 ms of jitter.
+    share = HEADROOM * rate / workers if rate else 0.0
+    for _ in range(workers):
+        pool.start(share)
+    if kill:
+        target = KILL_AT * subscribers * parts
+        while server.stats()["delivered"] < target and pool.processes[0][0].poll() is None:
+            time.sleep(0.1)
+        pool.kill(0)
+        run.killed = True
+        pool.start(share)
+    run.per_worker = pool.wait()
+    shutil.rmtree(scratch, ignore_errors=True)
     stats = server.stats()
     _fill(run, stats, subscribers * parts)
     return run
