@@ -114,3 +114,50 @@ def test_uncreatable_data_directory_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     with pytest.raises(StorageError, match="Cannot create the data directory"):
         Store(f"sqlite:///{blocker / 'data' / 'newsbot.db'}")
+
+
+def test_postgres_pool_recycles_instead_of_pinging_every_checkout(postgres_url: str) -> None:
+    """Issue 14: a ping before every transaction doubled the round trips; connections are
+    recycled after a while instead, and ``?pool_pre_ping=1`` still turns the ping on."""
+    store = open_store(postgres_url)
+    pings: list[int] = []
+    dialect = store.engine.dialect
+    original_ping = dialect.do_ping
+    dialect.do_ping = lambda connection: pings.append(1) or original_ping(connection)  # type: ignore[method-assign]
+    try:
+        for _ in range(5):
+            store.list_topics()
+        assert pings == []
+        assert store.engine.pool._recycle == 300  # type: ignore[attr-defined]
+    finally:
+        store.close()
+    pinged = create_store_engine(postgres_url + "?pool_pre_ping=1")
+    assert pinged.pool._pre_ping  # type: ignore[attr-defined]
+    pinged.dispose()
+
+
+def test_postgres_connections_dropped_by_the_server_fail_once_then_work(
+    postgres_url: str,
+) -> None:
+    """Without the ping, a restart of the server costs one failed call, not a broken pool."""
+    store = open_store(postgres_url)
+    admin = open_store(postgres_url)
+    try:
+        store.upsert_topic("tech", "Technology", "chip")
+        with store.engine.connect() as connection:
+            own_pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        with admin.engine.begin() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": own_pid})
+        failures = 0
+        for _ in range(3):
+            try:
+                topic = store.find_topic("tech")
+            except Exception:  # whatever the driver raises for a dead connection
+                failures += 1
+            else:
+                break
+        assert failures <= 1
+        assert topic is not None and topic.name == "Technology"
+    finally:
+        admin.close()
+        store.close()
