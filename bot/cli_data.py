@@ -171,7 +171,7 @@ def _count(result: BulkResult, where: str, report: ImportReport, out: TextIO) ->
 
 
 def _import_opml(settings: Settings, store: Store, path: Path) -> int:
-    from ingest.feeds import poll_feeds
+    from ingest.feed_polling import poll_feeds
     from ingest.opml import MAX_OPML_BYTES, OpmlError, import_opml
 
     if path.stat().st_size > MAX_OPML_BYTES:

@@ -320,7 +320,7 @@ def load_sample_articles(store: Store, ingestor: Ingestor, path: Path = SAMPLE_A
 async def _serve(settings: Settings, demo: bool, stdin: TextIO, stdout: TextIO) -> int:
     from bot.digests.console import start_console_digests
     from ingest.defaults import ensure_default_topics
-    from ingest.feeds import start_feed_polling
+    from ingest.feed_polling import start_feed_polling
     from ingest.pipeline import Ingestor
     from storage import open_store
 

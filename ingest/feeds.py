@@ -1,4 +1,5 @@
-"""RSS and Atom feeds: adding and polling on a schedule (OPML lists: ``ingest.opml``).
+"""RSS and Atom feeds: adding them and polling one (the schedule: ``ingest.feed_polling``;
+OPML lists: ``ingest.opml``).
 
 A poll asks with ETag/Last-Modified (a 304 costs nothing), parses with feedparser (RSS
 0.9x/1.0/2.0, Atom), skips entries already seen (by GUID in this feed, by link in any feed,
@@ -41,9 +42,6 @@ __all__ = [
     "add_feed",
     "delete_feed",
     "parse_opml",
-    "poll_due_feeds",
-    "poll_feeds",
-    "start_feed_polling",
 ]
 
 DEFAULT_EVERY_MINUTES = 15
@@ -390,101 +388,3 @@ def delete_feed(store: Store, id_or_url: str) -> FeedView | None:
     if feed is None or not store.delete_feed(feed.id):
         return None
     return feed
-
-
-def poll_feeds(
-    store: Store,
-    feeds: Sequence[FeedView],
-    *,
-    now: datetime | None = None,
-    allow_private_urls: bool = False,
-    options: FetchOptions | None = None,
-) -> list[FeedPollResult]:
-    """Poll the given feeds concurrently (bounded pools) and return one result each."""
-    with FeedPoller(store, allow_private_urls=allow_private_urls, options=options) as poller:
-        return poller.poll_many(feeds, now=now)
-
-
-def poll_due_feeds(
-    store: Store,
-    *,
-    now: datetime | None = None,
-    allow_private_urls: bool = False,
-    options: FetchOptions | None = None,
-) -> list[FeedPollResult]:
-    """Poll every feed whose next poll time has come, and wait for them all (CLI, tests).
-
-    The bot does not wait: it keeps one FeedPoller and calls ``start_due`` on every tick.
-    """
-    moment = now or datetime.now(UTC)
-    due = store.feeds_due(moment)
-    if not due:
-        return []
-    results = poll_feeds(
-        store, due, now=moment, allow_private_urls=allow_private_urls, options=options
-    )
-    new = sum(result.new_entries for result in results)
-    failed = sum(result.status == "error" for result in results)
-    logger.info("polled %d feeds: %d new entries, %d failed", len(results), new, failed)
-    return results
-
-
-class FeedPollingThread(threading.Thread):
-    """A daemon thread that starts the due feeds' polls every ``interval`` seconds until stopped.
-
-    For front ends without a job queue (the console chat). It never waits for a poll to end
-    (``FeedPoller.start_due``), so one stuck feed never delays the others; failures are
-    logged, never raised.
-    """
-
-    def __init__(
-        self,
-        store: Store,
-        *,
-        interval: float = 60.0,
-        allow_private_urls: bool = False,
-        options: FetchOptions | None = None,
-        ingestor: Ingestor | None = None,
-    ) -> None:
-        super().__init__(name="feed-polling", daemon=True)
-        self.store = store
-        self.interval = interval
-        self.poller = FeedPoller(
-            store, allow_private_urls=allow_private_urls, options=options, ingestor=ingestor
-        )
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                self.poller.start_due()
-            except Exception:
-                logger.exception("feed polling round failed")
-            self._stopped.wait(self.interval)
-
-    def stop(self, timeout: float | None = 10.0) -> None:
-        """Stop starting polls, cancel the ones in flight, and wait for the thread to end."""
-        self._stopped.set()
-        if self.is_alive():
-            self.join(timeout)
-        self.poller.close(wait=False)
-
-
-def start_feed_polling(
-    store: Store,
-    *,
-    interval: float = 60.0,
-    allow_private_urls: bool = False,
-    options: FetchOptions | None = None,
-    ingestor: Ingestor | None = None,
-) -> FeedPollingThread:
-    """Start polling due feeds every ``interval`` seconds in the background; call .stop()."""
-    thread = FeedPollingThread(
-        store,
-        interval=interval,
-        allow_private_urls=allow_private_urls,
-        options=options,
-        ingestor=ingestor,
-    )
-    thread.start()
-    return thread

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ingest.errors import IngestError
+from ingest.feed_polling import poll_due_feeds
 from ingest.feeds import (
     FeedPoller,
     add_feed,
     delete_feed,
     parse_opml,
-    poll_due_feeds,
 )
 from ingest.pipeline import Ingestor
 from storage.store import Store
@@ -306,7 +306,7 @@ def test_a_truncated_feed_keeps_its_usable_entries(
 
 
 def test_background_polling_thread_polls_and_stops(site: Site, store: Store) -> None:
-    from ingest.feeds import start_feed_polling
+    from ingest.feed_polling import start_feed_polling
 
     url = site.add("/rss", rss("Wire", [full_item(1)]), content_type=RSS_TYPE)
     store.add_feed(url)

@@ -18,7 +18,8 @@ import pytest
 
 from bot.config import Settings
 from bot.telegram.app import build_application
-from ingest.feeds import FeedPoller, start_feed_polling
+from ingest.feed_polling import start_feed_polling
+from ingest.feeds import FeedPoller
 from storage.store import Store
 from tests.ingest.conftest import make_store
 from tests.ingest.pages import long_html, rss
