@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
-import socket
 import threading
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,8 @@ from ingest.decompress import ACCEPT_ENCODING, BoundedDecoder, TooLarge
 from ingest.errors import IngestError, NotAPage, PrivateAddress
 from ingest.guard import RefusedAddress, guarded_transport, resolve_public
 from ingest.guard import is_public_address as is_public_address  # re-exported
+from ingest.url_checks import URL_MAX as URL_MAX  # re-exported
+from ingest.url_checks import check_url, connect_failure, media_type, sniff_media_type
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,6 @@ FEED_TYPES = frozenset(
     }
 )
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-URL_MAX = 2048
 CLOSE_SECONDS = 2.0
 T = TypeVar("T")
 
@@ -103,79 +103,6 @@ class FetchResult:
             except (LookupError, UnicodeDecodeError):
                 continue
         return self.content.decode("utf-8", errors="replace")
-
-
-def check_url(url: str) -> str:
-    """Return the stripped URL if it is a well-formed http(s) URL, else raise IngestError."""
-    candidate = (url or "").strip()
-    if not candidate:
-        raise IngestError("No URL given.", code="fetch.no_url")
-    if len(candidate) > URL_MAX:
-        raise IngestError(
-            f"That URL is too long (at most {URL_MAX} characters).",
-            code="fetch.url_too_long",
-            limit=URL_MAX,
-        )
-    if any(char.isspace() or ord(char) < 32 for char in candidate):
-        raise IngestError(
-            "That is not a valid URL (it contains spaces or control characters).",
-            code="fetch.url_spaces",
-        )
-    try:
-        parts = urlsplit(candidate)
-        port = parts.port
-    except ValueError:
-        raise IngestError("That is not a valid URL.", code="fetch.invalid_url") from None
-    scheme = parts.scheme.lower()
-    if not scheme:
-        raise IngestError(
-            "That is not a valid URL: links start with http:// or https://.",
-            code="fetch.no_scheme",
-        )
-    if scheme not in {"http", "https"}:
-        raise IngestError(
-            f"Only http and https links can be fetched (not {scheme}:).",
-            code="fetch.scheme",
-            scheme=scheme[:20],
-        )
-    if not parts.hostname:
-        raise IngestError("That is not a valid URL: it has no host name.", code="fetch.no_host")
-    if port == 0:
-        raise IngestError("That is not a valid URL: port 0.", code="fetch.port_zero")
-    return candidate
-
-
-def _media_type(header: str) -> tuple[str, str | None]:
-    media, _, params = header.partition(";")
-    charset = None
-    for param in params.split(";"):
-        name, _, value = param.strip().partition("=")
-        if name.lower() == "charset" and value:
-            charset = value.strip().strip('"').lower()
-    return media.strip().lower(), charset
-
-
-# Files served without a Content-Type, told by their first bytes (so the answer can name them).
-_MAGIC = (
-    (b"%pdf-", "application/pdf"),
-    (b"\x89png", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"gif8", "image/gif"),
-)
-
-
-def _sniff(content: bytes) -> str:
-    head = content[:512].lstrip().lower()
-    for magic, media in _MAGIC:
-        if head.startswith(magic):
-            return media
-    if head.startswith(b"riff") and head[8:12] == b"webp":
-        return "image/webp"
-    if head.startswith((b"<!doctype html", b"<html")):
-        return "text/html"
-    if head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed", b"<rdf")):
-        return "application/xml"
-    return ""
 
 
 class Fetcher:
@@ -396,7 +323,7 @@ class Fetcher:
         except httpx.InvalidURL:
             raise IngestError("That is not a valid URL.", code="fetch.invalid_url") from None
         except (httpx.HTTPError, httpcore.ConnectError) as error:
-            raise _connect_failure(host, error) from None
+            raise connect_failure(host, error) from None
 
     async def _read_body(self, response: httpx.Response, accept: frozenset[str]) -> FetchResult:
         limit = self.limits.max_bytes
@@ -407,7 +334,7 @@ class Fetcher:
                 code="fetch.too_large",
                 megabytes=limit / 1024 / 1024,
             )
-        media, charset = _media_type(response.headers.get("content-type", ""))
+        media, charset = media_type(response.headers.get("content-type", ""))
         if media and media not in accept:
             raise NotAPage(f"That link is not a web page or text (it is {media[:60]}).", media)
         # Raw bytes, decoded here with a bound (httpx would inflate a whole chunk at once).
@@ -426,7 +353,7 @@ class Fetcher:
         chunks.append(decoder.finish())
         content = b"".join(chunks)
         if not media:
-            media = _sniff(content)
+            media = sniff_media_type(content)
             if media not in accept:
                 what = f"it is {media}" if media else "unknown content type"
                 raise NotAPage(f"That link is not a web page or text ({what}).", media)
@@ -441,36 +368,3 @@ def _too_long(url: str, limits: FetchLimits) -> IngestError:
         host=host,
         seconds=limits.total_timeout,
     )
-
-
-def _connect_failure(host: str, error: httpx.HTTPError | httpcore.ConnectError) -> IngestError:
-    """Could not fetch from the host: a name that does not resolve and a refused connection
-    get codes of their own (said in the reader's language); anything else keeps its text."""
-    reason = _connect_reason(error)
-    code = {
-        NO_SUCH_HOST: "fetch.no_such_host",
-        CONNECTION_REFUSED: "fetch.refused",
-    }.get(reason, "fetch.connect")
-    return IngestError(
-        f"Could not fetch from {host}: {reason}.", code=code, host=host, reason=reason
-    )
-
-
-NO_SUCH_HOST = "the host name does not resolve"
-CONNECTION_REFUSED = "the connection was refused"
-
-
-def _connect_reason(error: httpx.HTTPError | httpcore.ConnectError) -> str:
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, socket.gaierror):
-            return NO_SUCH_HOST
-        cause = cause.__cause__ or cause.__context__
-    text = str(error).strip()
-    if "does not resolve" in text:
-        return NO_SUCH_HOST
-    if "Name or service not known" in text or "nodename nor servname" in text:
-        return NO_SUCH_HOST
-    if "Connection refused" in text:
-        return CONNECTION_REFUSED
-    return text.splitlines()[0][:120] if text else type(error).__name__
