@@ -27,7 +27,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.core.render import render_html
-from bot.digests.compose import DigestComposer, messages_for
+from bot.digests.compose import DigestComposer
+from bot.digests.layout import messages_for
 from bot.digests.legacy_compose import legacy_messages
 from storage import open_store
 from storage.views import ArticleDraft, TopicView

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.core.types import Message, Span, Text, bold, italic, link, plain
-from bot.digests.compose import split_items
+from bot.digests.layout import split_items
 from summarizer.clustering import baseline_clusters
 from summarizer.clustering_baseline import baseline_cosine, baseline_terms
 from summarizer.digest import DigestArticle

@@ -16,14 +16,9 @@ from bot.core.context import Context
 from bot.core.registry import callback
 from bot.core.template import fill
 from bot.core.types import Button, Message, Reply, Request, Text, bold
-from bot.digests.compose import (
-    STORIES_PREFIX,
-    DigestComposer,
-    decode_instant,
-    headline,
-    sources_line,
-    stories_data,
-)
+from bot.digests.compose import DigestComposer
+from bot.digests.layout import headline, sources_line
+from bot.digests.story_buttons import STORIES_PREFIX, decode_instant, stories_data
 from bot.i18n import _
 from storage.views import TopicView
 

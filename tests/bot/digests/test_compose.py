@@ -9,7 +9,8 @@ import pytest
 from bot.core.render import render_html, render_plain, render_plain_all, telegram_length, text_html
 from bot.core.types import Text
 from bot.digests import compose
-from bot.digests.compose import DigestComposer, first_window_start, period, split_items
+from bot.digests.compose import DigestComposer, first_window_start
+from bot.digests.layout import period, split_items
 from storage.store import Store
 from storage.views import ArticleDraft
 from tests.bot.digests.conftest import add_articles, make_topic
