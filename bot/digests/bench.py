@@ -19,14 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.bench_bot_api import BotApiProcess
 from bot.digests.bench_data import seed_topic
-from bot.digests.bench_fanout import (
-    FIRST_CHAT_ID,
-    BenchServer,
-    bench_database,
-    describe,
-    fan_out,
-)
+from bot.digests.bench_fanout import FIRST_CHAT_ID, bench_database, describe, fan_out
 from bot.digests.compose import DigestComposer, window_start
 from storage import open_store
 from storage.store import Store
@@ -144,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"({time.perf_counter() - started:.1f} s to seed and build)"
         )
         _print_build(build)
-        server = BenchServer(TELEGRAM_RATE)
+        server = BotApiProcess(TELEGRAM_RATE)
         try:
             options = {"subscribers": args.subscribers, "workers": 1, "rate": TELEGRAM_RATE}
             run = fan_out(url, server, first_chat=FIRST_CHAT_ID, articles=args.articles, **options)

@@ -3,7 +3,7 @@
     newsbot bench fanout --subscribers 100000 --rate 300 --workers 2 --db postgresql
         [--kill] [--compare-workers] [--articles 30] [--database-url URL]
 
-It starts its own fake Bot API (bot/digests/bench_server.py, a process of its own) that
+It starts its own fake Bot API (bot/bench_bot_api.py, a process of its own) that
 enforces R messages a second overall (``--rate 0``: no overall limit) and 1 a second per chat,
 answering 429 past them, and counts what arrived. The workers are real ``newsbot worker``
 processes (on SQLite, where a worker refuses, one engine process of the same code). Printed:
@@ -34,8 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from bot.bench_bot_api import BotApiProcess
 from bot.digests.bench_data import seed_topic
 from bot.digests.compose import DigestComposer, first_window_start
 from storage import open_store
@@ -89,35 +88,6 @@ class FanoutRun:
         return self.transactions / max(self.delivered, 1)
 
 
-class BenchServer:
-    """The fake Bot API in a process of its own (its CPU is not the engine's)."""
-
-    def __init__(self, rate: float) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.digests.bench_server", "--rate", str(rate)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline().strip()
-        if not line.startswith("listening on "):
-            self.process.kill()
-            raise RuntimeError(f"the bench server did not start: {line!r}")
-        self.url = line.removeprefix("listening on ")
-        self.client = httpx.Client(base_url=self.url, timeout=30)
-
-    def stats(self) -> dict[str, Any]:
-        return dict(self.client.get("/stats").json())
-
-    def reset(self) -> None:
-        self.client.post("/reset")
-
-    def close(self) -> None:
-        self.client.close()
-        self.process.terminate()
-        self.process.wait(10)
-
-
 def worker_argv() -> list[str]:
     """``newsbot worker`` as installed beside this interpreter, else through ``bot.cli``."""
     script = Path(sys.executable).with_name("newsbot")
@@ -140,7 +110,9 @@ def engine_argv(database_url: str) -> list[str]:
 class Workers:
     """W engine processes with their stats files."""
 
-    def __init__(self, database_url: str, server: BenchServer, rate: float, workdir: Path) -> None:
+    def __init__(
+        self, database_url: str, server: BotApiProcess, rate: float, workdir: Path
+    ) -> None:
         self.database_url = database_url
         self.server = server
         self.rate = rate
@@ -194,7 +166,7 @@ def expected_parts(store: Store, topic_slug: str, created: datetime, due: dateti
 
 def fan_out(
     database_url: str,
-    server: BenchServer,
+    server: BotApiProcess,
     *,
     subscribers: int,
     workers: int,
@@ -331,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("SQLite has one writer: one engine only (--workers 1)")
     with bench_database(args.db, args.database_url) as url:
         open_store(url).close()  # the schema
-        server = BenchServer(args.rate)
+        server = BotApiProcess(args.rate)
         try:
             print(f"fan-out benchmark on {url.split(':')[0]}, fake Bot API at {server.url}")
             first = FIRST_CHAT_ID

@@ -1,7 +1,7 @@
 """Telegram's flood limits as leaky buckets: overall, per chat, and per group per minute.
 
 Shared by the fake Bot API of the tests (tests/support) and the benchmark's fake server
-(bot/digests/bench_server.py). An overall rate of 0 means no overall limit (the per-chat and
+(bot/bench_bot_api.py). An overall rate of 0 means no overall limit (the per-chat and
 per-group ones still hold).
 
 A bucket holds up to ``rate * period`` sends and refills continuously, like the limiters

@@ -3,21 +3,16 @@
 - ``bench fanout`` on PostgreSQL with two ``newsbot worker`` processes, one killed and
   restarted: its fake Bot API counts every message of every chat, none lost.
 - ``bench digest`` (issue 5's defaults, tiny) on SQLite, where one engine process runs.
-- The fake server enforces the overall and per-chat limits with 429s and counts duplicates.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from aiohttp.test_utils import TestClient, TestServer
-
-from bot.digests.bench_server import BenchApi, build_app
 from tests.support.bot_process import REPO_ROOT
 
 TIMEOUT = 600
@@ -86,23 +81,3 @@ def test_bench_digest_runs_on_sqlite(tmp_path: Path) -> None:
     assert figure(output, r"lost: (\d+)") == [0] and figure(output, r"duplicates: (\d+)") == [0]
     assert figure(output, r"429s: (\d+)") == [0]
 
-
-async def test_the_bench_server_enforces_the_limits_and_counts_duplicates() -> None:
-    api = BenchApi(rate=2.0)
-    async with TestClient(TestServer(build_app(api))) as client:
-
-        async def send(chat_id: int, text: str) -> int:
-            answer = await client.post(
-                "/bot1:x/sendMessage", json={"chat_id": chat_id, "text": text}
-            )
-            return answer.status
-
-        assert [await send(chat, "a") for chat in (1, 2)] == [200, 200]
-        assert await send(3, "a") == 429  # over 2 a second overall
-        assert await send(1, "b") == 429  # and 1 a second per chat
-        await asyncio.sleep(1.1)
-        assert await send(1, "a") == 200  # the same text again: a duplicate
-        stats = api.stats()
-        assert stats["delivered"] == 3 and stats["too_many"] == 2
-        assert stats["duplicates"] == 1
-        assert stats["distinct_per_chat"] == {"1": 2}
