@@ -20,14 +20,8 @@ from urllib.parse import urlsplit
 from ingest.errors import IngestError
 from ingest.extract import extract
 from ingest.fetch import Fetcher, FetchOptions, check_url
-from ingest.tagging import (
-    ArticleText,
-    RuleError,
-    TopicMatcher,
-    compile_topics,
-    matching_topics,
-    parse_rule,
-)
+from ingest.retagging import retag_all
+from ingest.tagging import TopicMatcher, compile_topics, matching_topics
 from storage.store import StorageError, Store
 from storage.urls import normalize_url
 from storage.views import ArticleDraft, ArticleView
@@ -45,7 +39,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 TOPIC_CACHE_SECONDS = 5.0
-PROGRESS_EVERY_SECONDS = 5.0
 FETCH_WORKERS = 8
 
 # Observers of ingestion (the bot's metrics register one): called with ("summarized",
@@ -364,47 +357,3 @@ class Ingestor:
                 _notify("stored", 1)
             outcome = AddOutcome(result.article, result.created, result.article.topic_slugs)
             yield BulkResult(item, outcome)
-
-
-def retag_all(store: Store, topic_slug: str) -> int:
-    """Apply one topic's rule to every stored article (add or remove the tag); return matches."""
-    topic = store.find_topic(topic_slug)
-    if topic is None:
-        raise IngestError(
-            f"There is no topic {topic_slug!r}.", code="topic.unknown", topic=topic_slug[:64]
-        )
-    try:
-        rule = parse_rule(topic.rule) if topic.rule.strip() else None
-    except RuleError as error:
-        raise IngestError(
-            f"The rule of topic {topic.slug} is not valid: {error}",
-            code="topic.bad_rule",
-            topic=topic.slug,
-            reason=error,
-        ) from None
-    started = last_report = time.monotonic()
-    seen = matched = changed = 0
-    logger.info("retagging every article for topic %s", topic.slug)
-    for article in store.iter_articles():
-        seen += 1
-        has_tag = topic.slug in article.topic_slugs
-        wants_tag = rule is not None and ArticleText(article.title, article.body).matches(rule)
-        matched += wants_tag
-        if wants_tag != has_tag:
-            others = [slug for slug in article.topic_slugs if slug != topic.slug]
-            store.set_article_topics(article.id, [*others, topic.slug] if wants_tag else others)
-            changed += 1
-        if time.monotonic() - last_report >= PROGRESS_EVERY_SECONDS:
-            last_report = time.monotonic()
-            logger.info(
-                "retagging %s: %d articles checked, %d match so far", topic.slug, seen, matched
-            )
-    logger.info(
-        "retagged %s: %d articles checked, %d match, %d changed in %.1f s",
-        topic.slug,
-        seen,
-        matched,
-        changed,
-        time.monotonic() - started,
-    )
-    return matched

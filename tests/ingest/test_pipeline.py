@@ -8,7 +8,8 @@ import pytest
 
 from ingest.errors import IngestError
 from ingest.extract import extract_html, extract_text_document
-from ingest.pipeline import Ingestor, TextItem, retag_all
+from ingest.pipeline import Ingestor, TextItem
+from ingest.retagging import retag_all
 from storage.store import Store
 from tests.ingest.conftest import make_store
 from tests.ingest.pages import CLUTTER_WORDS, STORY, article_page
@@ -153,7 +154,7 @@ def test_a_topic_added_later_retags_existing_articles(
     tagged = ingestor.add_text("Arctic shipping grows", "\n".join(STORY) + " Arctic ice melts.")
     other = ingestor.add_text("Football", "The home team won the cup final on Sunday evening.")
     store.upsert_topic("arctic", "The Arctic", "Arctic, 'Northern Sea Route'")
-    caplog.set_level("INFO", logger="ingest.pipeline")
+    caplog.set_level("INFO", logger="ingest.retagging")
     assert retag_all(store, "arctic") == 1
     assert "arctic" in (store.get_article(tagged.article.id) or tagged.article).topic_slugs
     assert "arctic" not in (store.get_article(other.article.id) or other.article).topic_slugs

@@ -19,7 +19,8 @@ from bot.core.template import fill
 from bot.core.types import Button, Reply, Request, Text, bold, code, italic
 from bot.i18n import N_, _, current_language, ngettext
 from ingest.extract import clean_text_article
-from ingest.pipeline import AddOutcome, retag_all
+from ingest.pipeline import AddOutcome
+from ingest.retagging import retag_all
 from ingest.tagging import RuleError, format_rule, parse_rule
 from storage.views import TopicView
 
