@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "bot.core.commands.subscription_buttons",
     "bot.core.commands.stories",
     "bot.core.commands.chat_settings",
+    "bot.core.commands.add_article",
     "bot.core.commands.admin",
     "bot.core.commands.feeds",
     "bot.core.commands.opml",

@@ -104,6 +104,12 @@ class Context:
         except Exception:
             log.exception("on_subscriptions_changed(%s) failed", chat_id)
 
+    async def audit(self, req: Request, action: str, detail: str) -> None:
+        """Record an admin's action (allowed) in the audit log, with a short detail."""
+        await self.call(
+            self.store.audit, action, actor_id=req.user_id, chat_id=req.chat.id, detail=detail[:200]
+        )
+
     def is_admin(self, req: Request) -> bool:
         """Admins: flagged by the adapter, or listed in NEWSBOT_ADMIN_IDS."""
         return req.is_admin or (req.user_id is not None and req.user_id in self.settings.admin_ids)

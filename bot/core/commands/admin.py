@@ -1,4 +1,4 @@
-"""Admin commands: /add (text, reply or URL), /addtopic, /deltopic, /delete, /stats.
+"""Admin commands: /addtopic, /deltopic, /delete, /stats (/add is in add_article.py).
 
 Only admins reach these handlers (the core refuses and audits everyone else); each action an
 admin takes is audited too.
@@ -12,14 +12,11 @@ from babel.numbers import format_decimal as format_number
 
 from bot.core.context import Context
 from bot.core.errors import error_text
-from bot.core.format import MAX_ARTICLE_ID, bullets, is_url, parse_article_id, shorten, title_span
-from bot.core.progress import report_progress
+from bot.core.format import MAX_ARTICLE_ID, parse_article_id, shorten
 from bot.core.registry import callback, command
 from bot.core.template import fill
 from bot.core.types import Button, Reply, Request, Text, bold, code, italic
 from bot.i18n import N_, _, current_language, ngettext
-from ingest.extract import clean_text_article
-from ingest.pipeline import AddOutcome
 from ingest.retagging import retag_all
 from ingest.tagging import RuleError, format_rule, parse_rule
 from storage.views import TopicView
@@ -27,29 +24,10 @@ from storage.views import TopicView
 DELTOPIC_CONFIRM, DELTOPIC_KEEP = "deltopic", "keeptopic"  # callback prefixes
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_TOPIC_NAME = 200
-_OTHER_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
-# A link typed without its scheme: "www.example.com", "example.org/news", "bbc.co.uk/x".
-# A one-word title with a dot ("U.S.") has no letters-only TLD of 2+ after its last dot.
-_BARE_HOST = re.compile(
-    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\.?(?:/\S*)?$", re.IGNORECASE
-)
 _ADDTOPIC_EXAMPLE = (
     "/addtopic china-russia China–Russia relations | China, Chinese, Beijing; "
     "Russia, Russian, Moscow"
 )
-
-
-def add_usage() -> Text:
-    """How /add is written, in the reply language."""
-    return fill(
-        _(
-            "Usage: {url_form}, or {title_form} with the article text on the following lines, "
-            "or {bare_form} as a reply to a message."
-        ),
-        url_form=code("/add <url>"),
-        title_form=code("/add <title>"),
-        bare_form=code("/add"),
-    )
 
 
 def addtopic_usage() -> Text:
@@ -67,115 +45,6 @@ def addtopic_usage() -> Text:
 def _forget_topic_cache(ctx: Context) -> None:
     """New articles are tagged with the changed topics at once, not after the cache expires."""
     ctx.ingestor.refresh_topics()
-
-
-async def _audit(ctx: Context, req: Request, action: str, detail: str) -> None:
-    await ctx.call(
-        ctx.store.audit, action, actor_id=req.user_id, chat_id=req.chat.id, detail=detail[:200]
-    )
-
-
-def _outcome_reply(outcome: AddOutcome) -> Reply:
-    article = outcome.article
-    if not outcome.created:
-        return Reply.say(
-            fill(
-                _("Already stored as {id}: {title}"),
-                id=bold(f"#{article.id}"),
-                title=title_span(article),
-            ),
-            fill(_("See it with {command}."), command=code(f"/summary {article.id}")),
-        )
-    topics = ", ".join(outcome.topics or article.topic_slugs) or _("none")
-    summary = bullets(article.summary) or _("(no summary)")
-    return Reply.say(
-        fill(_("Added {id}: {title}"), id=bold(f"#{article.id}"), title=title_span(article)),
-        Text.of(italic(_("Topics: {topics}").format(topics=topics))),
-        Text.of(bold(_("Summary")), "\n", summary),
-    )
-
-
-async def add_url(ctx: Context, req: Request, url: str) -> Reply:
-    """Fetch, extract, summarize, tag and store ``url`` (admins only)."""
-    from bot.core.commands.links import fetching_notice
-
-    ingestor = ctx.ingestor
-    await report_progress(fetching_notice(url))
-    outcome = await ctx.fetching(ingestor.add_url, url, added_by=req.actor)
-    await _audit(ctx, req, "/add", f"#{outcome.article.id} {url}")
-    return _outcome_reply(outcome)
-
-
-def _not_a_fetchable_link(text: str) -> str | None:
-    """Why a lone link that is not http(s) cannot be added, or None for anything else."""
-    other_scheme = _OTHER_SCHEME.match(text)
-    if other_scheme:
-        return _("Only http and https links can be fetched (not {scheme}:).").format(
-            scheme=other_scheme.group(1)[:20]
-        )
-    if _BARE_HOST.match(text):
-        return _("Put http:// or https:// in front of the link, e.g. {example}").format(
-            example=f"/add https://{text[:200]}"
-        )
-    return None
-
-
-def split_title_body(text: str) -> tuple[str, str]:
-    """Title on the first non-empty line, body after it (a one-paragraph post: first sentence)."""
-    lines = text.strip().split("\n")
-    title = lines[0].strip()
-    body = "\n".join(lines[1:]).strip()
-    return title, body
-
-
-def _title_of_post(text: str) -> tuple[str, str]:
-    title, body = split_title_body(text)
-    if body and len(title) <= 300:
-        return title, body
-    first_sentence = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
-    return shorten(first_sentence, 150), text.strip()
-
-
-@command(
-    "add",
-    help=N_("add an article: a link, or a title and its text, or a reply to a post"),
-    usage="/add <url> | /add <title> + text on the next lines",
-    examples=(
-        "/add https://example.com/news/1",
-        "/add Storm closes the port (text on the next lines)",
-    ),
-    admin=True,
-)
-async def add(ctx: Context, req: Request) -> Reply:
-    """Store an article and answer with its id, title, topics and summary."""
-    args = req.args.strip()
-    if not args:
-        if req.reply_to_text and req.reply_to_text.strip():
-            title, body = _title_of_post(req.reply_to_text)
-        else:
-            return Reply.say(add_usage())
-    elif is_url(args):
-        return await add_url(ctx, req, args)
-    elif refusal := _not_a_fetchable_link(args):
-        return Reply.say(refusal, add_usage())
-    else:
-        title, body = split_title_body(args)
-        if not body and req.reply_to_text and req.reply_to_text.strip():
-            body = req.reply_to_text.strip()
-    if body:  # a pasted page: the same cleaning as a fetched one (site marks, bylines ...)
-        title, body = clean_text_article(title, body)
-    if not body:
-        return Reply.say(
-            _(
-                "The article has no text: put the title on the first line and the article "
-                "text on the lines after it, in the same message."
-            ),
-            add_usage(),
-        )
-    ingestor = ctx.ingestor
-    outcome = await ctx.call(ingestor.add_text, title, body, added_by=req.actor)
-    await _audit(ctx, req, "/add", f"#{outcome.article.id} {title}")
-    return _outcome_reply(outcome)
 
 
 def _parse_topic_args(args: str) -> tuple[str, str, str] | str:
@@ -230,7 +99,7 @@ async def addtopic(ctx: Context, req: Request) -> Reply:
     previous = previous if previous is not None and previous.slug == slug else None
     topic = await ctx.call(ctx.store.upsert_topic, slug, name, format_rule(rule))
     _forget_topic_cache(ctx)
-    await _audit(ctx, req, "/addtopic", f"{slug} | {topic.rule}")
+    await ctx.audit(req, "/addtopic", f"{slug} | {topic.rule}")
     ctx.background(retag_all, ctx.store, topic.slug, label=f"retag after /addtopic {slug}")
     if previous is None:
         headline = fill(
@@ -309,7 +178,7 @@ async def _delete_topic(
     stopped = await ctx.call(ctx.store.topic_subscriber_count, topic.id)
     await ctx.call(ctx.store.delete_topic, topic.slug)
     _forget_topic_cache(ctx)
-    await _audit(ctx, req, "/deltopic", f"{topic.slug} ({stopped} subscriptions)")
+    await ctx.audit(req, "/deltopic", f"{topic.slug} ({stopped} subscriptions)")
     for chat_id in chats:
         await ctx.subscriptions_changed(chat_id)
     note = (
@@ -390,7 +259,7 @@ async def delete(ctx: Context, req: Request) -> Reply:
     if not deleted:
         shown = f"#{article_id}"[:60]
         return Reply.say(_("There is no article {id}.").format(id=shown))
-    await _audit(ctx, req, "/delete", f"#{article_id}")
+    await ctx.audit(req, "/delete", f"#{article_id}")
     return Reply.say(_("Deleted article {id}.").format(id=f"#{article_id}"))
 
 
