@@ -2,7 +2,8 @@
 
 Run ``python -m storage.bench`` (or ``newsbot bench storage``); ``--articles N`` for a quick
 run. Each figure is printed beside its baseline measured in the same run: the raw driver
-(sqlite3 / psycopg) doing the same inserts or the same SQL without the storage layer.
+(sqlite3 / psycopg) doing the same inserts or the same SQL without the storage layer
+(storage/bench_raw.py). The articles and queries are storage/bench_workload.py's.
 Search at 1,000,000 articles has a benchmark of its own: ``newsbot bench search``
 (storage/bench_search.py).
 """
@@ -19,96 +20,25 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from storage import ArticleDraft, Store, open_store
-from storage.validation import content_hash, prepare_article
-
-DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-TOPICS = ("china-russia", "economy", "technology", "energy", "climate", "health", "sport")
-_NEWS_TEXT = (
-    "china russia putin xi moscow beijing summit trade gas oil pipeline sanctions energy "
-    "market inflation bank rates chip semiconductor export climate emissions vaccine "
-    "election minister talks border security grain wheat currency yuan rouble growth"
+from storage.bench_raw import (
+    raw_postgres_insert_rate,
+    raw_query_timings,
+    raw_rows,
+    raw_sqlite_insert_rate,
 )
-NEWS_WORDS = tuple(_NEWS_TEXT.split())
-QUERY_PAIRS = [
-    ("putin", "summit"),
-    ("china", "gas"),
-    ("oil", "sanctions"),
-    ("chip", "export"),
-    ("bank", "rates"),
-    ("grain", "border"),
-    ("climate", "emissions"),
-    ("yuan", "rouble"),
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Timing:
-    """Median and 99th percentile of one operation, in milliseconds."""
-
-    median_ms: float
-    p99_ms: float
-
-
-def make_drafts(count: int, seed: int = 7) -> list[ArticleDraft]:
-    """Deterministic synthetic articles: Zipf-like vocabulary with news words mixed in."""
-    rng = random.Random(seed)
-    syllables = ["ka", "lo", "mi", "ten", "sar", "vo", "rin", "de", "pul", "ost", "ex", "na"]
-    vocabulary = list(
-        dict.fromkeys("".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(30_000))
-    )
-    weights = [1 / (rank + 10) for rank in range(len(vocabulary))]
-    cumulative = _cumulative(weights)
-    start = datetime(2025, 1, 1, tzinfo=UTC)
-    drafts = []
-    for n in range(count):
-        words = rng.choices(vocabulary, cum_weights=cumulative, k=rng.randint(60, 140))
-        for _ in range(rng.randint(1, 6)):
-            words.insert(rng.randrange(len(words)), rng.choice(NEWS_WORDS))
-        title_words = rng.choices(vocabulary, cum_weights=cumulative, k=6)
-        title_words.insert(rng.randrange(7), rng.choice(NEWS_WORDS))
-        drafts.append(
-            ArticleDraft(
-                title=" ".join(title_words).capitalize() + f" #{n}",
-                body=" ".join(words) + ".",
-                url=f"https://news.example.com/{n}/{rng.randrange(10**9)}",
-                source="Bench News",
-                language="en",
-                published_at=start + timedelta(minutes=5 * n + rng.randint(0, 60)),
-                added_by="bench",
-                topic_slugs=tuple(rng.sample(TOPICS, rng.randint(1, 2))),
-            )
-        )
-    return drafts
-
-
-def _cumulative(weights: Sequence[float]) -> list[float]:
-    total, out = 0.0, []
-    for weight in weights:
-        total += weight
-        out.append(total)
-    return out
-
-
-def time_calls(call: Callable[[int], Any], repeats: int) -> Timing:
-    """Time ``call(i)`` for i in range(repeats) after a short warm-up."""
-    for i in range(min(20, repeats)):
-        call(i)
-    samples = []
-    for i in range(repeats):
-        started = time.perf_counter()
-        call(i)
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return Timing(
-        statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
-    )
+from storage.bench_workload import (
+    DEFAULT_PG_URL,
+    QUERY_PAIRS,
+    TOPICS,
+    Timing,
+    make_drafts,
+    time_calls,
+)
 
 
 def store_insert_rate(store: Store, drafts: list[ArticleDraft]) -> float:
@@ -120,116 +50,6 @@ def store_insert_rate(store: Store, drafts: list[ArticleDraft]) -> float:
     elapsed = time.perf_counter() - started
     assert sum(r.created for r in results) == len(drafts)
     return len(drafts) / elapsed
-
-
-def raw_rows(drafts: list[ArticleDraft]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The article and article-topic rows the store writes, precomputed for the raw baseline."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    topic_ids = {slug: i + 1 for i, slug in enumerate(TOPICS)}
-    articles, links = [], []
-    for n, draft in enumerate(drafts, start=1):
-        prepared = prepare_article(draft)
-        published = prepared.published_at.replace(tzinfo=None) if prepared.published_at else None
-        sort_at = min(published, now) if published else now
-        articles.append(
-            (
-                n,
-                prepared.url,
-                prepared.title,
-                prepared.body,
-                prepared.source,
-                prepared.language,
-                published,
-                now,
-                sort_at,
-                prepared.added_by,
-                content_hash(prepared.body),
-                "",
-                "",
-            )
-        )
-        links.extend((n, topic_ids[slug], sort_at, now) for slug in prepared.topic_slugs)
-    return articles, links
-
-
-_INSERT_ARTICLE = (
-    "INSERT INTO articles (id, url, title, body, source, language, published_at, added_at, "
-    "sort_at, added_by, content_hash, summary, summary_algorithm) "
-    "VALUES ({0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0})"
-)
-_INSERT_LINK = (
-    "INSERT INTO article_topics (article_id, topic_id, sort_at, added_at) "
-    "VALUES ({0}, {0}, {0}, {0})"
-)
-
-
-def raw_sqlite_insert_rate(
-    path: Path, articles: list[tuple[Any, ...]], links: list[tuple[Any, ...]]
-) -> float:
-    """Articles per second through sqlite3 executemany into the same schema, 1,000 per commit."""
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
-    connection.execute("PRAGMA foreign_keys=ON")
-    connection.executemany(
-        "INSERT INTO topics (id, slug, name, rule, created_at) VALUES (?, ?, ?, ?, ?)",
-        [
-            (i + 1, slug, slug, slug, datetime.now(UTC).replace(tzinfo=None))
-            for i, slug in enumerate(TOPICS)
-        ],
-    )
-    by_article: dict[int, list[tuple[Any, ...]]] = {}
-    for link in links:
-        by_article.setdefault(link[0], []).append(link)
-    started = time.perf_counter()
-    for first in range(0, len(articles), 1000):
-        batch = articles[first : first + 1000]
-        connection.execute("BEGIN")
-        connection.executemany(_INSERT_ARTICLE.format("?"), batch)
-        connection.executemany(
-            _INSERT_LINK.format("?"), [link for row in batch for link in by_article.get(row[0], [])]
-        )
-        connection.execute("COMMIT")
-    elapsed = time.perf_counter() - started
-    connection.close()
-    return len(articles) / elapsed
-
-
-def raw_postgres_insert_rate(
-    dsn: str, articles: list[tuple[Any, ...]], links: list[tuple[Any, ...]]
-) -> float:
-    """Articles per second through psycopg executemany into the same schema, 1,000 per commit."""
-    import psycopg
-
-    utc = [(row[:6] + tuple(_aware(v) for v in row[6:9]) + row[9:]) for row in articles]
-    link_rows = [(a, t, _aware(s), _aware(d)) for a, t, s, d in links]
-    by_article: dict[int, list[tuple[Any, ...]]] = {}
-    for link in link_rows:
-        by_article.setdefault(link[0], []).append(link)
-    with psycopg.connect(dsn) as connection:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO topics (id, slug, name, rule, created_at) "
-                "VALUES (%s, %s, %s, %s, now())",
-                [(i + 1, slug, slug, slug) for i, slug in enumerate(TOPICS)],
-            )
-        connection.commit()
-        started = time.perf_counter()
-        for first in range(0, len(utc), 1000):
-            batch = utc[first : first + 1000]
-            with connection.cursor() as cursor:
-                cursor.executemany(_INSERT_ARTICLE.format("%s"), batch)
-                cursor.executemany(
-                    _INSERT_LINK.format("%s"),
-                    [link for row in batch for link in by_article.get(row[0], [])],
-                )
-            connection.commit()
-        elapsed = time.perf_counter() - started
-    return len(utc) / elapsed
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None else None
 
 
 def query_timings(store: Store, count: int, repeats: int) -> dict[str, Timing]:
@@ -261,54 +81,6 @@ def _to_thread_timing(store: Store, ids: list[int], repeats: int) -> Timing:
         return Timing(statistics.median(samples), samples[int(len(samples) * 0.99)])
 
     return asyncio.run(run())
-
-
-RAW_SQL = {
-    "latest 10": "SELECT * FROM articles ORDER BY sort_at DESC, id DESC LIMIT 10",
-    "latest 10, topic": (
-        "SELECT articles.* FROM article_topics JOIN articles ON articles.id = "
-        "article_topics.article_id WHERE article_topics.topic_id = {p} "
-        "ORDER BY article_topics.sort_at DESC, article_topics.article_id DESC LIMIT 10"
-    ),
-    "article by id": "SELECT * FROM articles WHERE id = {p}",
-}
-RAW_SEARCH = {
-    "sqlite": (
-        "SELECT articles.* FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid "
-        "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT 10"
-    ),
-    "postgresql": (
-        "SELECT articles.* FROM articles, plainto_tsquery('simple', %s) AS q "
-        "WHERE search_vector @@ q ORDER BY ts_rank_cd(search_vector, q) DESC LIMIT 10"
-    ),
-}
-
-
-def raw_query_timings(
-    execute: Callable[[str, tuple[Any, ...]], Any], dialect: str, count: int, repeats: int
-) -> dict[str, Timing]:
-    """The same queries as plain SQL on the raw driver (no ORM, no views, no counts)."""
-    p = "?" if dialect == "sqlite" else "%s"
-    rng = random.Random(3)
-    ids = [rng.randint(1, count) for _ in range(repeats)]
-
-    def search(i: int) -> Any:
-        a, b = QUERY_PAIRS[i % len(QUERY_PAIRS)]
-        return execute(
-            RAW_SEARCH[dialect], (f'"{a}" "{b}"' if dialect == "sqlite" else f"{a} {b}",)
-        )
-
-    return {
-        "latest 10": time_calls(lambda i: execute(RAW_SQL["latest 10"], ()), repeats),
-        "latest 10, topic": time_calls(
-            lambda i: execute(RAW_SQL["latest 10, topic"].format(p=p), (i % len(TOPICS) + 1,)),
-            repeats,
-        ),
-        "article by id": time_calls(
-            lambda i: execute(RAW_SQL["article by id"].format(p=p), (ids[i],)), repeats
-        ),
-        "search, 2 words": time_calls(search, repeats),
-    }
 
 
 def run_sqlite(

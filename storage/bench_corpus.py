@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from storage import fts, open_store
-from storage.bench import NEWS_WORDS
+from storage.bench_workload import NEWS_WORDS
 
 COMMON_WORD = "putin"
 COMMON_EVERY = 8
 # Bumped whenever the generated rows change, so a cached corpus of the old rows is rebuilt.
 CORPUS_VERSION = 1
 _SYLLABLES = ("ka", "lo", "mi", "ten", "sar", "vo", "rin", "de", "pul", "ost", "ex", "na")
-# The storage benchmark's news words (storage/bench.py) without COMMON_WORD.
+# The storage benchmark's news words (storage/bench_workload.py) without COMMON_WORD.
 _NEWS_WORDS = tuple(word for word in NEWS_WORDS if word != COMMON_WORD)
 COLUMNS = (
     "id", "url", "title", "body", "source", "language", "published_at", "added_at",

@@ -30,8 +30,8 @@ from typing import Any
 from sqlalchemy import event, text
 
 from storage import Store, fts
-from storage.bench import DEFAULT_PG_URL, QUERY_PAIRS, Timing, time_calls
 from storage.bench_corpus import COMMON_WORD, postgres_corpus, sqlite_corpus
+from storage.bench_workload import DEFAULT_PG_URL, QUERY_PAIRS, Timing, time_calls
 from storage.search_terms import parse_query
 
 # name -> the queries timed in turn (cycled through the repeats).
