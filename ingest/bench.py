@@ -7,6 +7,7 @@
 - one full polling round of M feeds served by a local HTTP server (in another process): the
   round's time with the bounded concurrent pools, beside a sequential baseline, as a ratio,
   plus the time of a second round where every feed answers 304.
+The articles are ingest/bench_text.py's; the feeds are served by ingest/bench_feed_server.py.
 """
 
 from __future__ import annotations
@@ -15,19 +16,18 @@ import argparse
 import json
 import logging
 import multiprocessing
-import random
-import socket
 import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
 import ingest.pipeline as pipeline
+from ingest.bench_feed_server import ENTRIES_PER_FEED, serve
+from ingest.bench_text import generate_jsonl
 from ingest.defaults import ensure_default_topics
 from ingest.feeds import FeedPoller
 from ingest.records import item_from_record
@@ -35,130 +35,6 @@ from storage import open_store
 from storage.views import ArticleDraft
 
 T = TypeVar("T")
-
-TOPIC_WORDS = [
-    "China",
-    "Beijing",
-    "Chinese",
-    "Xi",
-    "Russia",
-    "Moscow",
-    "Russian",
-    "Putin",
-    "Kremlin",
-    "economy",
-    "inflation",
-    "trade",
-    "tariff",
-    "growth",
-    "technology",
-    "software",
-    "chip",
-    "semiconductor",
-    "startup",
-    "energy",
-    "oil",
-    "gas",
-    "pipeline",
-    "electricity",
-    "solar",
-    "climate",
-    "emissions",
-    "carbon",
-    "military",
-    "NATO",
-    "missile",
-    "health",
-    "vaccine",
-    "hospital",
-]
-FILLER_WORDS = [
-    "the",
-    "a",
-    "of",
-    "and",
-    "to",
-    "in",
-    "that",
-    "officials",
-    "said",
-    "on",
-    "for",
-    "with",
-    "as",
-    "was",
-    "is",
-    "by",
-    "at",
-    "from",
-    "will",
-    "after",
-    "report",
-    "week",
-    "year",
-    "government",
-    "people",
-    "city",
-    "new",
-    "plan",
-    "talks",
-    "minister",
-    "meeting",
-    "support",
-    "deal",
-    "market",
-    "analysts",
-    "country",
-    "region",
-    "program",
-    "data",
-    "project",
-    "agreement",
-    "summit",
-    "statement",
-    "local",
-    "national",
-    "company",
-    "companies",
-    "price",
-    "prices",
-    "share",
-    "record",
-    "higher",
-    "lower",
-    "expected",
-    "sources",
-]
-
-
-def _sentence(rng: random.Random) -> str:
-    words = [rng.choice(FILLER_WORDS) for _ in range(rng.randint(10, 22))]
-    for _ in range(rng.randint(0, 3)):
-        words[rng.randrange(len(words))] = rng.choice(TOPIC_WORDS)
-    words[0] = words[0].capitalize()
-    return " ".join(words) + "."
-
-
-def generate_article(index: int, rng: random.Random) -> dict[str, str]:
-    """One synthetic article of roughly 300 words, unique by its index."""
-    sentences = [_sentence(rng) for _ in range(rng.randint(12, 22))]
-    sentences[0] = f"Report {index}: " + sentences[0]
-    title = " ".join(rng.choice(TOPIC_WORDS + FILLER_WORDS) for _ in range(7)).capitalize()
-    paragraphs = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]
-    return {
-        "title": f"{title} ({index})",
-        "body": "\n\n".join(paragraphs),
-        "url": f"https://bench.example/news/{index}?utm_source=bench",
-        "source": "Bench Wire",
-        "published_at": f"2026-01-{index % 28 + 1:02d}T{index % 24:02d}:00:00Z",
-    }
-
-
-def generate_jsonl(count: int, seed: int = 7) -> list[str]:
-    """``count`` JSON Lines of generated articles."""
-    rng = random.Random(seed)
-    return [json.dumps(generate_article(n, rng)) for n in range(count)]
-
 
 class _Timer:
     def __init__(self) -> None:
@@ -241,89 +117,6 @@ def run_baseline(lines: Sequence[str], folder: Path) -> float:
         store.close()
 
 
-# --- the feed server (runs in its own process so it does not compete for our GIL)
-
-ENTRIES_PER_FEED = 4
-
-
-def _feed_xml(feed: int, base: str) -> bytes:
-    rng = random.Random(feed)
-    items = []
-    for entry in range(ENTRIES_PER_FEED):
-        title = f"Feed {feed} story {entry}: " + " ".join(rng.choice(TOPIC_WORDS) for _ in range(4))
-        if entry == ENTRIES_PER_FEED - 1:
-            body = f"<description>Teaser of story {entry} of feed {feed}.</description>"
-            link = f"{base}/page/{feed}"
-        else:
-            text = "".join(f"<p>{_sentence(rng)}</p>" for _ in range(14))
-            body = f"<content:encoded><![CDATA[{text}]]></content:encoded>"
-            link = f"https://bench.example/feed-{feed}/{entry}"
-        items.append(
-            f"<item><title>{title}</title><link>{link}</link>"
-            f"<guid>feed-{feed}-{entry}</guid>{body}</item>"
-        )
-    return (
-        '<?xml version="1.0"?><rss version="2.0" '
-        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
-        f"<title>Bench feed {feed}</title>{''.join(items)}</channel></rss>"
-    ).encode()
-
-
-def _page_html(feed: int) -> bytes:
-    rng = random.Random(10_000 + feed)
-    paragraphs = "".join(f"<p>{_sentence(rng)}</p>" for _ in range(12))
-    return (
-        f"<html><head><title>Page {feed}</title></head><body><nav><a href='/'>Home</a></nav>"
-        f"<article><h1>Page {feed}</h1>{paragraphs}</article>"
-        "<aside><h2>Related</h2><ul><li>Other</li></ul></aside></body></html>"
-    ).encode()
-
-
-def _serve(port_queue: Any) -> None:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-        def setup(self) -> None:
-            super().setup()
-            # Headers and body go out in two writes: without this, Nagle's algorithm and
-            # delayed ACKs add ~40 ms to every keep-alive request.
-            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def do_GET(self) -> None:
-            kind, _, number = self.path.strip("/").partition("/")
-            base = f"http://127.0.0.1:{self.server.server_address[1]}"
-            if kind == "feed" and number.isdigit():
-                etag = f'"{number}-v1"'
-                if self.headers.get("If-None-Match") == etag:
-                    self._send(304, b"", "", etag)
-                    return
-                self._send(200, _feed_xml(int(number), base), "application/rss+xml", etag)
-            elif kind == "page" and number.isdigit():
-                self._send(200, _page_html(int(number)), "text/html; charset=utf-8", "")
-            else:
-                self._send(404, b"missing", "text/plain", "")
-
-        def _send(self, status: int, body: bytes, content_type: str, etag: str) -> None:
-            self.send_response(status)
-            if content_type:
-                self.send_header("Content-Type", content_type)
-            if etag:
-                self.send_header("ETag", etag)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if status != 304:
-                self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 256
-    port_queue.put(server.server_address[1])
-    server.serve_forever()
-
-
 @dataclass(frozen=True)
 class FeedRun:
     seconds: float
@@ -403,7 +196,7 @@ def bench_feeds(feeds: int, runs: int) -> None:
     """Print the feed polling figures."""
     context = multiprocessing.get_context("spawn")
     ports = context.Queue()
-    server = context.Process(target=_serve, args=(ports,), daemon=True)
+    server = context.Process(target=serve, args=(ports,), daemon=True)
     server.start()
     try:
         base = f"http://127.0.0.1:{ports.get(timeout=30)}"
