@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.config import Settings
 from ingest.defaults import ensure_default_topics
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.pipeline import Ingestor
 from storage import open_store
 from storage.store import Store
 from tests.ingest.site import Site
+
+# The admin of the cores these tests drive (Settings below).
+ADMIN = 7
 
 # Short limits so timeout and size tests run quickly; the defaults are tested separately.
 TEST_LIMITS = FetchLimits(
@@ -30,6 +36,21 @@ def site() -> Iterator[Site]:
         yield server
     finally:
         server.close()
+
+
+def core_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
+    """Settings for a Core the ingest tests drive: no token, ADMIN the only admin, and private
+    addresses allowed (the test site is on 127.0.0.1); ``overrides`` change any field."""
+    fields: dict[str, Any] = {
+        "telegram_token": None,
+        "telegram_api_url": "https://api.telegram.org",
+        "database_url": database_url,
+        "admin_ids": frozenset({ADMIN}),
+        "default_timezone": "UTC",
+        "allow_private_urls": True,
+        "data_dir": data_dir,
+    }
+    return Settings(**{**fields, **overrides})
 
 
 def make_store(url: str) -> Store:

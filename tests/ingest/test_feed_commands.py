@@ -7,31 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
 from bot.core.app import Core
 from bot.core.types import Chat, Reply, Request
 from storage.store import Store
-from tests.ingest.conftest import make_store
+from tests.ingest.conftest import ADMIN, core_settings, make_store
 from tests.ingest.pages import article_page, long_html, rss
 from tests.ingest.site import Site
 
-ADMIN = 7
 USER = 8
 
 
 @pytest.fixture
 async def core(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Core]:
-    settings = Settings(
-        telegram_token=None,
-        telegram_api_url="https://api.telegram.org",
-        database_url=sqlite_url,
-        admin_ids=frozenset({ADMIN}),
-        default_timezone="UTC",
-        allow_private_urls=True,
-        data_dir=tmp_path,
-    )
     store = make_store(sqlite_url)
-    app = Core(store, settings)
+    app = Core(store, core_settings(sqlite_url, tmp_path))
     try:
         yield app
     finally:

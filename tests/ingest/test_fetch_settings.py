@@ -7,18 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, load_settings
 from bot.core.app import Core
 from bot.core.types import Chat, Request
 from ingest.errors import IngestError
 from ingest.fetch import USER_AGENT, Fetcher
 from ingest.pipeline import Ingestor
 from storage.store import Store
+from tests.ingest.conftest import ADMIN, core_settings
 from tests.ingest.pages import article_page, long_html, rss
 from tests.ingest.site import Site
 from tests.support.proxies import HttpForwardProxy, Socks5Proxy
-
-ADMIN = 7
 
 
 def test_settings_shape_the_fetches(site: Site, store: Store) -> None:
@@ -108,16 +107,7 @@ def test_through_a_proxy_the_guard_still_refuses_private_hosts(site: Site) -> No
 async def test_addfeed_without_every_uses_the_configured_interval(
     site: Site, store: Store, sqlite_url: str, tmp_path: Path
 ) -> None:
-    settings = Settings(
-        telegram_token=None,
-        telegram_api_url="https://api.telegram.org",
-        database_url=sqlite_url,
-        admin_ids=frozenset({ADMIN}),
-        default_timezone="UTC",
-        allow_private_urls=True,
-        data_dir=tmp_path,
-        feed_every_minutes=45,
-    )
+    settings = core_settings(sqlite_url, tmp_path, feed_every_minutes=45)
     items = [
         {
             "title": "Grid",

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
 from bot.telegram.app import build_application
 from ingest.feed_polling import start_feed_polling
 from ingest.feeds import FeedPoller
 from storage.store import Store
-from tests.ingest.conftest import make_store
+from tests.ingest.conftest import core_settings, make_store
 from tests.ingest.pages import long_html, rss
 from tests.ingest.site import Site
 from tests.support import fixtures as shared
@@ -47,14 +46,12 @@ def feed_store(sqlite_url: str) -> Iterator[Store]:
 async def test_other_users_are_answered_while_six_fetches_hang(
     bot_api_server: BotApiServer, site: Site, sqlite_url: str, tmp_path: Path
 ) -> None:
-    settings = Settings(
+    settings = core_settings(
+        sqlite_url,
+        tmp_path,
         telegram_token=bot_api_server.token,
         telegram_api_url=bot_api_server.url,
-        database_url=sqlite_url,
         admin_ids=frozenset({shared.ADMIN.id}),
-        default_timezone="UTC",
-        allow_private_urls=True,
-        data_dir=tmp_path,
     )
     store = make_store(sqlite_url)
     application = build_application(

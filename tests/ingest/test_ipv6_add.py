@@ -10,23 +10,14 @@ from bot.config import Settings
 from bot.core.app import Core
 from bot.core.types import Chat, Request
 from storage.store import Store
+from tests.ingest.conftest import ADMIN, core_settings
 from tests.ingest.pages import article_page
 from tests.ingest.site import Site
 from tests.ingest.test_fetch_hostile import NEEDS_IPV6
 
-ADMIN = 7
-
 
 def _settings(sqlite_url: str, tmp_path: Path, allow_private: bool) -> Settings:
-    return Settings(
-        telegram_token=None,
-        telegram_api_url="https://api.telegram.org",
-        database_url=sqlite_url,
-        admin_ids=frozenset({ADMIN}),
-        default_timezone="UTC",
-        allow_private_urls=allow_private,
-        data_dir=tmp_path,
-    )
+    return core_settings(sqlite_url, tmp_path, allow_private_urls=allow_private)
 
 
 async def _add(core: Core, url: str) -> str:
