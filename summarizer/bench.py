@@ -31,7 +31,7 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
 from summarizer.api import summarize
-from summarizer.languages import resolve
+from summarizer.languages import clear_detection_cache, resolve
 from summarizer.stemmers import clear_stem_caches
 from summarizer.stopwords import stop_words
 from summarizer.summarizers import DEFAULT_ALGORITHM
@@ -189,14 +189,16 @@ def evaluate(items: list[Item], methods: dict[str, Method]) -> dict[str, Scores]
 
     Each article is summarized by every method in turn (interleaved, not one pass per method),
     so a change in the load of a shared machine during the run hits all methods alike. The
-    stemming caches are cleared once before the run; only the default keeps any (LEAD-3 does
-    not stem, the stock methods use sumy's uncached stemmer), so none profits from another's.
+    stemming caches and the language detector's remembered walks are cleared once before the
+    run; only the default keeps any (LEAD-3 does not stem, the stock methods use sumy's
+    uncached stemmer), so none profits from another's.
     """
     scorer = scorer_for(items[0].language) if items else None
     results = {name: Scores() for name in methods}
     predictions: dict[str, list[str]] = {name: [] for name in methods}
     clear_stem_caches()
     clear_term_caches()
+    clear_detection_cache()
     for item in items:
         for name, method in methods.items():
             started = time.perf_counter()

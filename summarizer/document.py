@@ -15,8 +15,21 @@ class StorySentence(Sentence):
 
     def __init__(self, text: str, tokenizer: OfflineTokenizer, paragraph: int,
                  is_heading: bool = False) -> None:
-        super().__init__(text, tokenizer, is_heading=is_heading)
+        # sumy's Sentence.__init__, without its str/bytes conversion (the text is a str)
+        self._text = text.strip()
+        self._tokenizer = tokenizer
+        self._is_heading = bool(is_heading)
         self.paragraph = paragraph
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The sentence's words, split once (sumy's cached property, without its three
+        attribute look-ups by name on every read)."""
+        try:
+            return self._cached_property_words  # type: ignore[no-any-return]
+        except AttributeError:
+            words = self._cached_property_words = self._tokenizer.to_words(self._text)
+            return words
 
 
 def build_document(

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from typing import Any
 
 # code -> (sumy/nltk language name, script)
@@ -147,7 +149,8 @@ def detect(text: str) -> Language:
     sample = text[:_DETECT_CHARS]
     if len(text) > _DETECT_CHARS:
         sample = sample.rsplit(None, 1)[0]  # no half word at the end
-    if len(_LETTER.findall(sample)) < _MIN_LETTERS:
+    if next(islice(_LETTER.finditer(sample), _MIN_LETTERS - 1, None), None) is None:
+        # fewer than _MIN_LETTERS letters (counting stops at that many)
         return _by_script(sample, script)
     code = _identifier().classify(sample)[0]
     if script == "other" and not _OTHER_SCRIPTS.get(code, _NOTHING).search(sample):
@@ -188,9 +191,72 @@ def _identifier() -> Any:
     with _LOAD_LOCK:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-        identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+        memo_class = _memo_identifier_class(LanguageIdentifier)
+        identifier = (memo_class or LanguageIdentifier).from_model_file(MODEL_FILE)
+        if memo_class is not None:
+            identifier._walks = {}
         identifier.set_languages(DETECTABLE)
         return identifier
+
+
+def clear_detection_cache() -> None:
+    """Forget the memoized walks of the detector (the benchmark starts from a cold cache)."""
+    if not _identifier.cache_info().currsize:
+        return  # not loaded yet: nothing remembered (and no second spent loading it here)
+    walks = getattr(_identifier(), "_walks", None)
+    if walks is not None:
+        walks.clear()
+
+
+# py3langid counts the byte n-grams of a text by walking a state machine one byte at a time in
+# Python, and that walk was most of the cost of detection. The walk is deterministic, so the
+# stretch of it over one word (the state it starts in, the word's bytes) -> (the state it ends
+# in, the n-grams it counts) can be remembered: news repeats its words, and a remembered word
+# costs one dictionary look-up instead of a step per byte. The counts, in the same order, and
+# so the scores and the language, are exactly py3langid's (a test compares the two).
+_CHUNK = re.compile(rb"\S+\s*|\s+")
+_WALKS_LIMIT = 50_000  # about 10 MB; the table starts again when full
+
+
+def _memo_identifier_class(base: Any) -> Any:
+    """py3langid's LanguageIdentifier with the memoized walk, or None when this version of
+    py3langid does not score the way this relies on (then its own walk is used)."""
+    methods = all(hasattr(base, name) for name in ("_raw_score", "_sparse_score", "_decide"))
+    slots = set(getattr(base, "__slots__", ()))
+    tables = {"_rowbase", "tk_nextmove", "tk_output", "nb_ptc"} <= slots
+    if not (methods and tables):
+        return None
+
+    class MemoIdentifier(base):  # type: ignore[misc, valid-type]
+        __slots__ = ("_walks",)
+
+        def _raw_score(self, text: bytes) -> Any:
+            nextmove, rowbase, output = self.tk_nextmove, self._rowbase, self.tk_output
+            walks: dict[tuple[int, bytes], tuple[int, tuple[int, ...]]] = self._walks
+            state = 0
+            found: list[int] = []
+            for chunk in _CHUNK.findall(text):
+                key = (state, chunk)
+                known = walks.get(key)
+                if known is None:
+                    counted = []
+                    for byte in chunk:
+                        state = nextmove[rowbase[state] + byte]
+                        feature = output[state]
+                        if feature >= 0:
+                            counted.append(feature)
+                    if len(walks) >= _WALKS_LIMIT:
+                        walks.clear()
+                    walks[key] = (state, tuple(counted))
+                    found += counted
+                else:
+                    state = known[0]
+                    found += known[1]
+            if not found:
+                return super()._raw_score(text)  # no n-gram at all: py3langid's floor scores
+            return self._sparse_score(Counter(found), self.nb_ptc)
+
+    return MemoIdentifier
 
 
 def _detect_cjk(sample: str) -> Language:

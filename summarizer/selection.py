@@ -110,7 +110,12 @@ class _Unit:
     text: str
     words: frozenset[str] = field(default_factory=frozenset)
     runs: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
-    connective: bool = False
+    connective: bool | None = None  # found out only for the few units that could open
+
+    def opens_with_connective(self) -> bool:
+        if self.connective is None:
+            self.connective = opens_with_connective(self.text)
+        return self.connective
 
 
 @dataclass(slots=True)
@@ -161,8 +166,7 @@ class Selection:
 
     @staticmethod
     def _unit(members: list[Any], rating: float, text: str) -> _Unit:
-        return _Unit(members, rating, members[0].order, text,
-                     connective=opens_with_connective(text))
+        return _Unit(members, rating, members[0].order, text)
 
     def _fill(self, unit: _Unit) -> _Unit:
         """Compute a unit's content words and runs of three (only for the few units considered)."""
@@ -185,8 +189,8 @@ class Selection:
             if self.max_chars is not None and used + cost > self.max_chars and (
                     chosen or len(unit.text) > self.max_chars):
                 continue
-            if rules and unit.connective and (
-                    not chosen or unit.order < min(other.order for other in chosen)):
+            if rules and (not chosen or unit.order < min(other.order for other in chosen)) and (
+                    unit.opens_with_connective()):
                 continue  # would be the first bullet (a later pick can never precede it)
             if rules and any(_repeats(self._fill(unit), other) for other in chosen):
                 continue

@@ -17,9 +17,12 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from operator import attrgetter
 from typing import Any
 
 import numpy
+from sumy.summarizers._summarizer import SentenceInfo
+from sumy.utils import ItemsCount
 
 from summarizer.selection import Selection, opens_with_connective, quote_states
 from summarizer.summarizers.newsrank import _term_cache
@@ -48,6 +51,8 @@ _CHARS_COLUMN = FEATURES.index("chars")
 _CHARS_UNIT = 150.0  # the "chars" feature is the length in characters / 150
 _RUN_ON_CHARS = 400  # about 65 words; 3% of the development sentences are longer
 _RUN_ON_PENALTY = 1.0  # per 100 characters beyond _RUN_ON_CHARS
+_RATING = attrgetter("rating")
+_ORDER = attrgetter("order")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +119,25 @@ class LearnedSummarizer(RatingSummarizer):
         return self.model or model_for(self.language)
 
     def __call__(self, document: Any, sentences_count: Any) -> tuple[Any, ...]:
-        """The best sentences in document order, within the model's share of the budget."""
-        return super().__call__(document, self._model().narrow(sentences_count))
+        """The best sentences in document order, within the model's share of the budget.
+
+        sumy's _get_best_sentences, with the ratings in a list rather than a dict keyed by
+        sentence (a sumy Sentence hashes in Python, twice per sentence): a repeated sentence
+        is rated as its first occurrence, as the dict did.
+        """
+        model = self._model()
+        count = model.narrow(sentences_count)
+        sentences = document.sentences
+        if not sentences:
+            return ()
+        scores = model.score(sentence_features(document, self._stemmer, self._stop_words))
+        first: dict[str, float] = {}
+        infos = [SentenceInfo(sentence, order, first.setdefault(str(sentence), score))
+                 for order, (sentence, score) in enumerate(zip(sentences, scores.tolist(),
+                                                                strict=True))]
+        infos.sort(key=_RATING, reverse=True)  # stable: equal ratings keep document order
+        chosen = (count if callable(count) else ItemsCount(count))(infos)
+        return tuple(info.sentence for info in sorted(chosen, key=_ORDER))
 
     def rate(self, document: Any) -> dict[Any, float]:
         """Rating of every sentence of the document."""

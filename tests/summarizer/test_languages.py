@@ -60,3 +60,29 @@ def test_short_texts_fall_back_to_their_script(text: str, code: str) -> None:
 def test_an_unknown_script_is_neutral_not_a_guess() -> None:
     georgian = "მთავრობამ ახალი გეგმა გამოაცხადა. გეგმა ზაფხულში დაიწყება. მოქალაქეებმა მიესალმნენ."
     assert languages.detect(georgian).code == languages.NEUTRAL
+
+
+def test_the_remembered_walk_scores_exactly_as_py3langid() -> None:
+    """The detector remembers its state machine's walk over each word (for speed); its scores
+    must be py3langid's own to the bit, from a cold table and from a warm one."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    plain = LanguageIdentifier.from_model_file(MODEL_FILE)
+    plain.set_languages(languages.DETECTABLE)
+    fast = languages._identifier()
+    assert type(fast) is not LanguageIdentifier  # the remembering subclass is in use
+    texts = [text for _, text in SAMPLES]
+    texts += [text[:120] for text in texts] + ["", "!!!", "a", "The  end\n\n  of it"]
+    languages.clear_detection_cache()
+    for _ in range(2):
+        for text in texts:
+            assert fast._decide(text).tobytes() == plain._decide(text).tobytes(), text
+            assert fast.classify(text) == plain.classify(text)
+    assert fast._walks
+
+
+@pytest.mark.parametrize(("text", "code"), [("Größe über Brücke Straß", "de"),
+                                             ("Größe über Brücke Stra", "en")])
+def test_twenty_letters_are_needed_for_a_guess_from_the_letters(text: str, code: str) -> None:
+    """20 letters: the detector judges (German); 19: Latin script alone, so English."""
+    assert languages.detect(text).code == code
