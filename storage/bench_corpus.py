@@ -23,13 +23,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from storage import fts, open_store
+from storage import fts, fts_recent, open_store
 from storage.bench_workload import NEWS_WORDS
 
 COMMON_WORD = "putin"
 COMMON_EVERY = 8
 # Bumped whenever the generated rows change, so a cached corpus of the old rows is rebuilt.
 CORPUS_VERSION = 1
+# The SQLite file's name also carries this, bumped whenever its search objects change (2: the
+# recent shard of storage/fts_recent.py); PostgreSQL's corpus is then kept.
+SQLITE_SCHEMA = 2
 _SYLLABLES = ("ka", "lo", "mi", "ten", "sar", "vo", "rin", "de", "pul", "ost", "ex", "na")
 # The storage benchmark's news words (storage/bench_workload.py) without COMMON_WORD.
 _NEWS_WORDS = tuple(word for word in NEWS_WORDS if word != COMMON_WORD)
@@ -87,7 +90,7 @@ def generate_rows(count: int, seed: int = 11) -> Iterator[tuple[Any, ...]]:
 
 def sqlite_corpus(count: int, folder: Path) -> Path:
     """A SQLite database file of ``count`` articles in ``folder`` (built once, then reused)."""
-    path = folder / f"{corpus_name(count)}.db"
+    path = folder / f"{corpus_name(count)}_s{SQLITE_SCHEMA}.db"
     if path.exists():
         return path
     partial = path.with_suffix(".partial")
@@ -98,8 +101,8 @@ def sqlite_corpus(count: int, folder: Path) -> Path:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=OFF")
     connection.execute("PRAGMA cache_size=-262144")
-    # The FTS5 table is rebuilt in one pass after the load instead of row by row by triggers.
-    for statement in fts.SQLITE_DROP:
+    # The FTS5 tables are built in one pass after the load instead of row by row by triggers.
+    for statement in (*fts_recent.SQLITE_RECENT_DROP, *fts.SQLITE_DROP):
         connection.execute(statement)
     insert = f"INSERT INTO articles ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
     connection.execute("BEGIN")
@@ -108,6 +111,8 @@ def sqlite_corpus(count: int, folder: Path) -> Path:
     for statement in fts.sqlite_ddl(fts.LATEST):
         connection.execute(statement)
     connection.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
+    for statement in fts_recent.SQLITE_RECENT_DDL:
+        connection.execute(statement)
     connection.execute("ANALYZE")
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()

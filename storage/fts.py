@@ -4,11 +4,13 @@ SQLite: an FTS5 external-content table ``articles_fts`` over articles(title, bod
 search_stems), kept current by triggers, ranked by bm25 with the title weighted above the body.
 Its porter tokenizer folds English inflections ("oils" finds "oil"); ``search_stems`` holds the
 Snowball stems of a Russian article's words (storage/search_terms.py), so "Путина" finds
-"Путин". PostgreSQL: a generated ``search_vector`` tsvector column holding each word stemmed
-in the article's language (the 'russian' configuration for Russian articles, 'english' for the
-rest) and exact (the 'simple' one), with a GIN index, ranked by ts_rank_cd normalised by
-length. Neither object is in the ORM models; migrations create them and the autogenerate
-comparison skips them (``is_fts_object``).
+"Путин". Queries with enough matches among the newest articles are ranked in a small second
+FTS5 index of them, where bm25 is cheap (storage/fts_recent.py). PostgreSQL: a generated
+``search_vector`` tsvector column holding each word stemmed in the article's language (the
+'russian' configuration for Russian articles, 'english' for the rest) and exact (the 'simple'
+one), with a GIN index, ranked by ts_rank_cd normalised by length. Neither object is in the
+ORM models; migrations create them and the autogenerate comparison skips them
+(``is_fts_object``).
 
 User input never reaches the query syntax: it is parsed into words, "phrases" and -exclusions
 of letters and digits only (storage/search_terms.py), which are quoted (FTS5) or bound as
@@ -27,6 +29,7 @@ from typing import Any
 from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Connection
 
+from storage import fts_recent
 from storage.search_terms import MAX_TOKENS, TOKEN, ParsedQuery, Term, parse_query, russian_stem
 
 FTS_TABLE = "articles_fts"
@@ -118,17 +121,25 @@ _SQLITE_COUNT = text(
     f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :query "
     "ORDER BY rowid DESC LIMIT :fetch)"
 )
-# bm25() cannot sit beside a window function, so the tiers are numbered in a second step.
-_SQLITE_PAGE = text(
-    "WITH matches AS MATERIALIZED ("
-    f"SELECT rowid AS id, bm25({FTS_TABLE}, 4.0, 1.0, 1.0) AS score FROM {FTS_TABLE} "
-    f"WHERE {FTS_TABLE} MATCH :query ORDER BY rowid DESC LIMIT :candidates), "
-    "tiered AS (SELECT id, score, (row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier "
-    "FROM matches) "
-    "SELECT articles.id FROM tiered JOIN articles ON articles.id = tiered.id "
-    "ORDER BY tiered.tier, tiered.score, articles.sort_at DESC, articles.id DESC "
-    "LIMIT :limit OFFSET :offset"
-)
+
+
+def _sqlite_page(table: str) -> TextClause:
+    """The page's ids from one FTS5 index: the whole one, or the recent shard (fts_recent)."""
+    # bm25() cannot sit beside a window function, so the tiers are numbered in a second step.
+    return text(
+        "WITH matches AS MATERIALIZED ("
+        f"SELECT rowid AS id, bm25({table}, 4.0, 1.0, 1.0) AS score FROM {table} "
+        f"WHERE {table} MATCH :query ORDER BY rowid DESC LIMIT :candidates), "
+        "tiered AS (SELECT id, score, (row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier "
+        "FROM matches) "
+        "SELECT articles.id FROM tiered JOIN articles ON articles.id = tiered.id "
+        "ORDER BY tiered.tier, tiered.score, articles.sort_at DESC, articles.id DESC "
+        "LIMIT :limit OFFSET :offset"
+    )
+
+
+_SQLITE_PAGE = _sqlite_page(FTS_TABLE)
+_RECENT_PAGE = _sqlite_page(fts_recent.RECENT_TABLE)
 
 
 # On PostgreSQL a word matches its stem in either language of the index, or its exact form;
@@ -253,6 +264,11 @@ def _search(
         "offset": offset,
     }
     if connection.dialect.name == "sqlite":
+        # bm25 over the whole index recounts each word's matches (5 ms for a common word at
+        # 1,000,000 articles): a query with enough matches among the newest articles is
+        # ranked in the recent shard instead, with the same candidates (storage/fts_recent.py).
+        if fts_recent.has_recent(connection) and fts_recent.recent_holds(connection, params):
+            return list(connection.execute(_RECENT_PAGE, params).scalars()), None
         found = int(connection.execute(_SQLITE_COUNT, params).scalar() or 0)
         ids = []
         if found > offset:
