@@ -184,15 +184,23 @@ class FeedPoller:
             result = FeedPollResult(feed.id, feed.url, "error", error=str(error), failure=error)
         except Exception as error:  # one broken feed must never stop the poller
             logger.exception("feed %s (%s): unexpected failure", feed.id, feed.url)
-            result = FeedPollResult(
-                feed.id, feed.url, "error", error=f"internal error ({type(error).__name__})"
-            )
+            kind = type(error).__name__
+            failure = IngestError(f"internal error ({kind})", code="feed.internal", kind=kind)
+            result = FeedPollResult(feed.id, feed.url, "error", error=str(failure), failure=failure)
         if result.status == "error":
             if self._closing or self.ingestor.closed:
                 # Cut short by the shutdown, not the feed's fault: polled again after restart.
                 return result
             logger.warning("feed %s (%s): %s", feed.id, feed.url, result.error)
-            self._record(feed, moment, error=result.error)
+            # With its code and params, so /feeds can say it in the reader's language.
+            failure = result.failure
+            self._record(
+                feed,
+                moment,
+                error=result.error,
+                error_code=failure.code if failure is not None else "",
+                error_params=failure.params if failure is not None else None,
+            )
         return result
 
     def _record(self, feed: FeedView, now: datetime, **fields: Any) -> None:

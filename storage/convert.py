@@ -9,7 +9,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleTopic, Chat, Delivery, Feed, Subscription, Topic
-from storage.validation import decode_summary
+from storage.validation import decode_error_params, decode_summary
 from storage.views import (
     ArticleView,
     ChatView,
@@ -137,4 +137,6 @@ def feed_view(row: Feed) -> FeedView:
         last_error=row.last_error,
         error_count=row.error_count,
         entry_count=row.entry_count,
+        last_error_code=row.last_error_code,
+        last_error_params=decode_error_params(row.last_error_params),
     )

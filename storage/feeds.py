@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
@@ -14,7 +15,13 @@ from storage.convert import feed_view
 from storage.errors import StorageError
 from storage.models import URL_MAX, Feed, FeedEntry
 from storage.timeutil import as_utc, utc_now
-from storage.validation import clean_text, clean_url, is_row_id, one_line
+from storage.validation import (
+    clean_text,
+    clean_url,
+    encode_error_params,
+    is_row_id,
+    one_line,
+)
 from storage.views import FeedView
 
 
@@ -51,6 +58,8 @@ class FeedMethods(StoreBase):
                 etag="",
                 last_modified="",
                 last_error="",
+                last_error_code="",
+                last_error_params="",
                 error_count=0,
                 entry_count=0,
                 created_at=utc_now(),
@@ -116,14 +125,22 @@ class FeedMethods(StoreBase):
         etag: str | None = None,
         last_modified: str | None = None,
         error: str = "",
+        error_code: str = "",
+        error_params: Mapping[str, object] | None = None,
         new_entries: int = 0,
         title: str | None = None,
     ) -> None:
-        """Store a poll's outcome: times, caching headers, error streak, entries added."""
+        """Store a poll's outcome: times, caching headers, error streak, entries added.
+
+        ``error`` is the failure's English line; ``error_code`` and ``error_params`` name it
+        for the bot to say in the reader's language (kept only with an error).
+        """
         values: dict[str, object] = {
             "last_polled_at": as_utc(polled_at),
             "next_poll_at": as_utc(next_poll_at),
             "last_error": one_line(error, 1000),
+            "last_error_code": one_line(error_code, 64) if error else "",
+            "last_error_params": encode_error_params(error_params or {}) if error else "",
             "error_count": Feed.error_count + 1 if error else 0,
             "entry_count": Feed.entry_count + max(0, new_entries),
         }

@@ -209,6 +209,10 @@ class Feed(Base):
     last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # The last error's code and params (JSON), so the bot can say it in the reader's
+    # language; empty for rows written before they were stored (last_error is shown then).
+    last_error_code: Mapped[str] = mapped_column(String(64), default="")
+    last_error_params: Mapped[str] = mapped_column(Text, default="")
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     entry_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

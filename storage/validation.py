@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -104,6 +105,31 @@ def decode_summary(stored: str) -> tuple[str, ...]:
     except ValueError:
         return (stored,)
     return tuple(str(s) for s in value) if isinstance(value, list) else (str(value),)
+
+
+def encode_error_params(params: Mapping[str, object]) -> str:
+    """An error's params as stored: JSON of numbers and short one-line texts (anything else,
+    a nested error say, as its text), so nothing a feed sends can make the row large."""
+    kept: dict[str, str | int | float] = {}
+    for name, value in list(params.items())[:16]:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            value = one_line(str(value), 300)
+        kept[one_line(str(name), 40)] = value
+    return json.dumps(kept, ensure_ascii=False) if kept else ""
+
+
+def decode_error_params(stored: str) -> dict[str, str | int | float]:
+    """Stored error params back as a dict ({} for none or for anything unreadable)."""
+    try:
+        value = json.loads(stored) if stored else {}
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(name): item if isinstance(item, int | float | str) else str(item)
+        for name, item in value.items()
+    }
 
 
 def prepare_article(draft: ArticleDraft) -> PreparedArticle:

@@ -187,6 +187,9 @@ class FeedView:
     last_error: str
     error_count: int
     entry_count: int
+    # The last error's code and its params (see bot/core/errors.py); "" and {} when unknown.
+    last_error_code: str = ""
+    last_error_params: dict[str, str | int | float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,7 @@ MESSAGES: dict[str, str] = {
     "feed.not_added": N_("The feed was not added: {reason}"),
     "feed.no_url": N_("A feed needs a URL."),
     "feed.every_bounds": N_("A feed is polled every 1 minute to 7 days."),
+    "feed.internal": N_("internal error ({kind})"),
     # topics and their rules (storage/, ingest/tagging.py, ingest/pipeline.py)
     "topic.no_name": N_("A topic needs a name."),
     "topic.bad_slug": N_(
@@ -145,10 +146,14 @@ _QUOTED = frozenset({"language", "timezone", "term", "phrase", "topic", "algorit
 
 def error_text(error: Exception) -> str:
     """The error's message in the current reply language (its English line otherwise)."""
-    code = getattr(error, "code", "")
-    params = getattr(error, "params", None)
+    return coded_text(getattr(error, "code", ""), getattr(error, "params", None), str(error))
+
+
+def coded_text(code: str, params: object, english: str) -> str:
+    """An error known by its code and params (one stored with a feed's last poll, say) in the
+    current reply language; ``english``, its English line, for an unknown code or none."""
     if current_language() == DEFAULT or not code or not isinstance(params, dict):
-        return str(error)
+        return english
     if code in PLURAL_MESSAGES:
         counter, template_for = PLURAL_MESSAGES[code]
         count = params.get(counter)
@@ -156,14 +161,14 @@ def error_text(error: Exception) -> str:
     elif code in MESSAGES:
         template = _(MESSAGES[code])
     else:
-        return str(error)
+        return english
     shown = {name: _shown(name, value) for name, value in params.items()}
     try:
         return template.format(**shown)
     except (KeyError, IndexError, ValueError):
         # A translation with a broken placeholder (tests/bot/test_i18n.py catches these).
         log.warning("the %s translation of error %s cannot be filled", current_language(), code)
-        return str(error)
+        return english
 
 
 def _shown(name: str, value: object) -> str:

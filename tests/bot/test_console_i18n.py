@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.config import Settings, load_settings
 from bot.console import run_console, terminal_language
+from ingest.feeds import FeedPoller
+from storage import open_store
+from tests.ingest.site import Site
 
 
 @pytest.fixture
@@ -75,3 +79,27 @@ def test_the_terminal_language_comes_from_the_locale(
     environ: dict[str, str], language: str
 ) -> None:
     assert terminal_language(environ) == language
+
+
+def test_a_feeds_last_error_is_said_in_russian(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, site = open_store(settings.database_url), Site()
+    try:
+        # A feed that answers 202 with no body: a poll that fails with a known error.
+        failing, _ = store.add_feed(site.add("/failing.xml", status=202))
+        with FeedPoller(store, allow_private_urls=True) as poller:
+            assert poller.poll(failing).status == "error"
+        # A row written before errors were stored with their code: its text as it is.
+        older, _ = store.add_feed("http://127.0.0.1:9/older.xml")
+        now = datetime.now(UTC)
+        store.record_feed_poll(
+            older.id, polled_at=now, next_poll_at=now + timedelta(hours=1), error="Old failure."
+        )
+    finally:
+        site.close()
+        store.close()
+    out = chat(settings, "/feeds\n", monkeypatch, "ru_RU.UTF-8")
+    assert "последняя ошибка: Сервер ответил кодом 202 вместо страницы." in out
+    assert "последняя ошибка: Old failure." in out  # the old row's text, as it was stored
+    assert "The server answered" not in out

@@ -132,6 +132,9 @@ def test_invalid_xml_is_an_error_and_does_not_stop_other_feeds(
         assert results[broken.id].status == "error"
         assert results[broken.id].error
     assert "404" in results[gone.id].error
+    missing = store.get_feed(gone.id)  # with its code, for the bot to say in any language
+    assert missing is not None and missing.last_error_code == "fetch.http_error"
+    assert missing.last_error_params == {"status": 404, "reason": "Not Found"}
     failed = store.get_feed(bad.id)
     assert failed is not None and failed.error_count == 1 and failed.last_error
     assert failed.next_poll_at is not None

@@ -98,7 +98,25 @@ def test_feeds(store: Store) -> None:
     store.record_feed_poll(feed.id, polled_at=now, next_poll_at=now, error="HTTP 500")
     failing = store.get_feed(feed.id)
     assert failing.error_count == 2 and failing.etag == 'W/"1"' and failing.last_error
+    assert failing.last_error_code == "" and failing.last_error_params == {}
     assert store.list_feeds() == [failing]
+    coded = {"status": 500, "reason": "x" * 5000, "nested": ValueError("inner")}
+    store.record_feed_poll(
+        feed.id,
+        polled_at=now,
+        next_poll_at=now,
+        error="The server answered 500.",
+        error_code="fetch.http_error",
+        error_params=coded,
+    )
+    failing = store.get_feed(feed.id)
+    assert failing.last_error_code == "fetch.http_error"
+    cut = "x" * 299 + "…"  # kept short: nothing a server sends makes the row large
+    assert failing.last_error_params == {"status": 500, "reason": cut, "nested": "inner"}
+    store.record_feed_poll(feed.id, polled_at=now, next_poll_at=now + timedelta(minutes=30))
+    recovered = store.get_feed(feed.id)  # a good poll clears the error, code and all
+    assert recovered.last_error == recovered.last_error_code == ""
+    assert recovered.last_error_params == {} and recovered.error_count == 0
 
     article_id = store.add_article(draft(1, feed_id=feed.id)).article.id
     long_guid = "tag:" + "g" * 5000

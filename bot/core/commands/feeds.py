@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.core.context import Context
-from bot.core.errors import error_text
+from bot.core.errors import coded_text, error_text
 from bot.core.format import local_time, shorten
 from bot.core.registry import command
 from bot.core.template import fill
@@ -13,6 +13,7 @@ from bot.core.types import Reply, Request, Text, bold, code, italic, plain
 from bot.i18n import N_, _, ngettext
 from ingest.errors import IngestError
 from ingest.feeds import DEFAULT_EVERY_MINUTES, AddFeedOutcome, FeedPoller, add_feed, delete_feed
+from storage.views import FeedView
 
 MAX_LISTED = 50
 _EVERY = re.compile(r"^every=(\S*)$", re.IGNORECASE)
@@ -105,6 +106,14 @@ async def addfeed(ctx: Context, req: Request) -> Reply:
     )
 
 
+def _last_error(feed: FeedView) -> str:
+    """The feed's last error in the reply language; a row stored before errors kept their
+    code has only its English line, shown as it is."""
+    if not feed.last_error:
+        return ""
+    return coded_text(feed.last_error_code, feed.last_error_params, feed.last_error)
+
+
 def _feed_item(feed_id: int, url: str, title: str, polled: str, count: int, error: str) -> Text:
     parts: list[str | Text] = [
         Text.of(bold(f"#{feed_id}"), " ", plain(shorten(title, 100) + "\n" if title else "")),
@@ -146,7 +155,7 @@ async def feeds(ctx: Context, req: Request) -> Reply:
     for feed in all_feeds[:MAX_LISTED]:
         polled = local_time(feed.last_polled_at, timezone) if feed.last_polled_at else _("never")
         items.append(
-            _feed_item(feed.id, feed.url, feed.title, polled, feed.entry_count, feed.last_error)
+            _feed_item(feed.id, feed.url, feed.title, polled, feed.entry_count, _last_error(feed))
         )
     if len(all_feeds) > MAX_LISTED:
         more = len(all_feeds) - MAX_LISTED
