@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,28 @@ def database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("postgres_url")
+
+
+class LeaseClock:
+    """The store's clock for worker leases (``storage.deliveries.utc_now``): real time plus an
+    offset a test moves forward, so a lease runs out when the test says and not after a sleep
+    (a loaded machine can take longer than a short lease between two steps of a test)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
+@pytest.fixture
+def lease_clock(monkeypatch: pytest.MonkeyPatch) -> LeaseClock:
+    """Lease expiry judged by a clock the test moves (see LeaseClock)."""
+    import storage.deliveries
+
+    clock = LeaseClock()
+    monkeypatch.setattr(storage.deliveries, "utc_now", clock)
+    return clock

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from storage import Store, open_store
+from tests.conftest import LeaseClock
 
 START = datetime(2026, 5, 1, tzinfo=UTC)
 END = START + timedelta(days=1)
@@ -30,14 +30,17 @@ def test_a_claim_whose_owner_holds_a_live_lease_is_not_taken(store: Store) -> No
     assert [d.id for d in store.claim_stale_deliveries("first", later)] == [claim.id]
 
 
-def test_a_claim_is_taken_over_once_its_owner_lease_expired(store: Store) -> None:
+def test_a_claim_is_taken_over_once_its_owner_lease_expired(
+    store: Store, lease_clock: LeaseClock
+) -> None:
     sub_id = _subscription(store)
-    # Long enough that a loaded machine still checks the live lease before it runs out.
-    store.renew_lease("first", host="h", pid=10, ttl=timedelta(seconds=3))
+    store.renew_lease("first", host="h", pid=10, ttl=timedelta(seconds=60))
     claim = store.claim_delivery(sub_id, "p", worker="first", window_start=START, window_end=END)
     assert claim is not None
     assert store.claim_stale_deliveries("second") == []
-    time.sleep(3.1)
+    lease_clock.advance(timedelta(seconds=30))  # halfway: still the owner's
+    assert store.claim_stale_deliveries("second") == []
+    lease_clock.advance(timedelta(seconds=31))  # past the lease's end, however long this took
     (taken,) = store.claim_stale_deliveries("second")
     assert taken.id == claim.id and taken.claimed_by == "second"
     # The first worker wakes up: every write of the claim it no longer owns is refused.

@@ -20,8 +20,11 @@ from tests.bot.digests.conftest import (
     make_topic,
     subscribe_due,
 )
+from tests.conftest import LeaseClock
 
-SHORT = timedelta(milliseconds=400)
+# Leases run out when the test moves the store's lease clock (lease_clock), never by a sleep
+# that a loaded machine may outlast between two steps.
+LEASE = timedelta(seconds=60)
 
 
 def engine_for(
@@ -69,7 +72,9 @@ async def test_a_second_engine_leaves_a_live_engines_open_claim_alone(database_u
         second_store.close()
 
 
-async def test_a_claim_is_resumed_only_after_its_owners_lease_expired(database_url: str) -> None:
+async def test_a_claim_is_resumed_only_after_its_owners_lease_expired(
+    database_url: str, lease_clock: LeaseClock
+) -> None:
     store = open_store(database_url)
     try:
         clock = seed(store, [2201])
@@ -78,14 +83,17 @@ async def test_a_claim_is_resumed_only_after_its_owners_lease_expired(database_u
         def die(delivery: object) -> None:
             raise Crash()
 
-        crashed = engine_for(store, sender, clock, on_claimed=die, lease_ttl=SHORT)
+        crashed = engine_for(store, sender, clock, on_claimed=die, lease_ttl=LEASE)
         with pytest.raises(Crash):
             await crashed.run_once()
         other = engine_for(store, sender, clock)
         early = await other.run_once()
         assert early.resumed == 0 and sender.sent == []  # the owner's lease still runs
+        lease_clock.advance(LEASE / 2)
+        halfway = await other.run_once()
+        assert halfway.resumed == 0 and sender.sent == []  # and runs until it expires
 
-        await asyncio.sleep(SHORT.total_seconds() * 1.5)
+        lease_clock.advance(LEASE / 2 + timedelta(seconds=1))  # the dead owner's lease is over
         late = await other.run_once()
         assert late.resumed == 1 and [item.chat_id for item in sender.sent] == [2201]
         assert (await other.run_once()).sent == 0
