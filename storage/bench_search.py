@@ -4,8 +4,9 @@ Part of the storage benchmark (storage/bench.py times the hot queries at 100,000
 this one times ``Store.search_articles`` on a much larger corpus (storage/bench_corpus.py:
 one word in 1 article of 8, built once and cached) for each query shape, beside the search
 statements the store used before issue 14 (ranking every match, counting every match), run
-on the same database in the same run. It also reads each query's PostgreSQL plan and says
-whether it scanned the articles table.
+on the same database in the same run; on SQLite also beside today's search ranked in the
+whole FTS5 index instead of the recent shard (storage/fts_recent.py). It also reads each
+query's PostgreSQL plan and says whether it scanned the articles table.
 
     newsbot bench search                                  # 1,000,000 articles, both backends
     newsbot bench search --articles 2000 --repeats 5 --db sqlite --no-cache   # a quick check
@@ -47,6 +48,8 @@ ONE_WORD = next(iter(SHAPES))
 # A slow shape (a phrase of two common words: every candidate's positions are checked) is
 # timed fewer times, so that the run stays in minutes.
 BUDGET_S = 20.0
+# Searches whose CPU time is averaged (SQLite): process_time ticks coarsely, so many.
+CPU_CALLS = 120
 TARGETS = {("PostgreSQL", ONE_WORD): 50.0, ("SQLite", "2 words"): 5.0}
 
 # The statements of the search before issue 14, kept as the baseline: every match counted,
@@ -84,6 +87,10 @@ class ShapeResult:
     old: Timing
     matches: str
     plan: str
+    # SQLite: the same search with the recent shard turned off (bm25 over the whole index),
+    # and the CPU time of a search (this process runs SQLite: the load does not inflate it).
+    no_shard: Timing | None = None
+    cpu: tuple[float, float] | None = None
 
 
 def old_search(store: Store, query: str, limit: int = 5) -> list[int]:
@@ -154,11 +161,32 @@ def run_backend(store: Store, name: str, repeats: int, old_repeats: int) -> dict
         print(f"{name}: {shape} ...", file=sys.stderr)
         first = store.search_articles(queries[0], 5)
         matches = f"{first.total:,}" if first.total is not None else f"> {fts.COUNT_LIMIT:,}"
-        ours = timed(lambda i, q=queries: store.search_articles(q[i % len(q)], 5), repeats)
+
+        def search(i: int, q: tuple[str, ...] = queries) -> Any:
+            return store.search_articles(q[i % len(q)], 5)
+
+        ours = timed(search, repeats)
         old = timed(lambda i, q=queries: old_search(store, q[i % len(q)]), old_repeats)
         plan = _plan(store, queries[0]) if name == "PostgreSQL" else "-"
-        results[shape] = ShapeResult(ours, old, matches, plan)
+        no_shard = cpu = None
+        if name == "SQLite":
+            cpu_ours = cpu_ms(search, CPU_CALLS)
+            fts.USE_RECENT_SHARD = False
+            try:
+                no_shard = timed(search, repeats)
+                cpu = (cpu_ours, cpu_ms(search, CPU_CALLS))
+            finally:
+                fts.USE_RECENT_SHARD = True
+        results[shape] = ShapeResult(ours, old, matches, plan, no_shard, cpu)
     return results
+
+
+def cpu_ms(call: Callable[[int], Any], calls: int) -> float:
+    """The mean CPU time of ``call(i)`` in this process (user + system), in milliseconds."""
+    started = time.process_time()
+    for i in range(calls):
+        call(i)
+    return (time.process_time() - started) * 1000 / calls
 
 
 def report(results: dict[str, dict[str, ShapeResult]], count: int) -> str:
@@ -166,8 +194,8 @@ def report(results: dict[str, dict[str, ShapeResult]], count: int) -> str:
     lines = [f"search benchmark, {count:,} articles; times in ms, median / p99", ""]
     for backend, shapes in results.items():
         lines.append(
-            f"{backend:10} {'query':28}{'matches':>12}{'ours':>20}{'before':>22}"
-            f"{'p99 speed-up':>14}  plan / target"
+            f"{backend:10} {'query':28}{'matches':>12}{'ours':>20}{'no shard':>20}"
+            f"{'before':>22}{'p99 speed-up':>14}{'CPU ours/no shard':>19}  plan / target"
         )
         for shape, r in shapes.items():
             target = TARGETS.get((backend, shape))
@@ -175,18 +203,24 @@ def report(results: dict[str, dict[str, ShapeResult]], count: int) -> str:
             if target is not None:
                 verdict = f"p99 < {target:g} ms: {'met' if r.ours.p99_ms < target else 'MISSED'}"
             ratio = r.old.p99_ms / r.ours.p99_ms if r.ours.p99_ms else float("inf")
+            shard = r.no_shard
             lines.append(
                 f"{'':10} {shape:28}{r.matches:>12}"
                 f"{f'{r.ours.median_ms:.2f} / {r.ours.p99_ms:.2f}':>20}"
+                f"{f'{shard.median_ms:.2f} / {shard.p99_ms:.2f}' if shard else '-':>20}"
                 f"{f'{r.old.median_ms:.2f} / {r.old.p99_ms:.2f}':>22}"
-                f"{f'{ratio:.1f}x':>14}  {r.plan} {verdict}".rstrip()
+                f"{f'{ratio:.1f}x':>14}"
+                f"{f'{r.cpu[0]:.2f} / {r.cpu[1]:.2f}' if r.cpu else '-':>19}"
+                f"  {r.plan} {verdict}".rstrip()
             )
         lines.append("")
     lines.append(
-        "matches = the first page's count (exact up to 100); before = the statements of the "
-        "search before issue 14 on the same database; plan = what PostgreSQL's plans read "
-        "(GIN: the full-text index; newest ids: a bounded range of the primary key; "
-        "SEQ SCAN: the whole table)."
+        "matches = the first page's count (exact up to 100); no shard = ours ranked in the "
+        "whole FTS5 index, not SQLite's recent shard; CPU = mean CPU ms of a search in this "
+        "process (SQLite: all of it; not inflated by other processes); before = the "
+        "statements of the search before issue 14 on the same database; plan = what "
+        "PostgreSQL's plans read (GIN: the full-text index; newest ids: a bounded range of the "
+        "primary key; SEQ SCAN: the whole table)."
     )
     return "\n".join(lines)
 

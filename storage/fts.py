@@ -116,6 +116,10 @@ TIER = 100
 # Matches are counted exactly up to this many (beyond the candidates a page needs, if more).
 COUNT_LIMIT = 100
 
+# Rank in SQLite's recent shard when it holds enough matches (storage/fts_recent.py); the
+# search benchmark turns it off to time the whole index's ranking beside it.
+USE_RECENT_SHARD = True
+
 # FTS5 walks its doclists in rowid order, so LIMIT stops it after the newest matches.
 _SQLITE_COUNT = text(
     f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :query "
@@ -267,7 +271,11 @@ def _search(
         # bm25 over the whole index recounts each word's matches (5 ms for a common word at
         # 1,000,000 articles): a query with enough matches among the newest articles is
         # ranked in the recent shard instead, with the same candidates (storage/fts_recent.py).
-        if fts_recent.has_recent(connection) and fts_recent.recent_holds(connection, params):
+        if (
+            USE_RECENT_SHARD
+            and fts_recent.has_recent(connection)
+            and fts_recent.recent_holds(connection, params)
+        ):
             return list(connection.execute(_RECENT_PAGE, params).scalars()), None
         found = int(connection.execute(_SQLITE_COUNT, params).scalar() or 0)
         ids = []

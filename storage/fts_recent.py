@@ -92,9 +92,12 @@ def drop_recent(connection: Connection) -> None:
             connection.exec_driver_sql(statement)
 
 
+# While the floor is 0 the shard holds every article (a store of up to RECENT_KEEP), and the
+# whole index is as cheap to rank: its matches are not counted twice then.
 _RECENT_COUNT = text(
-    f"SELECT count(*) FROM (SELECT rowid FROM {RECENT_TABLE} WHERE {RECENT_TABLE} MATCH :query "
-    "ORDER BY rowid DESC LIMIT :fetch)"
+    f"SELECT CASE WHEN {_FLOOR} > 0 THEN (SELECT count(*) FROM (SELECT rowid FROM "
+    f"{RECENT_TABLE} WHERE {RECENT_TABLE} MATCH :query ORDER BY rowid DESC LIMIT :fetch)) "
+    "ELSE 0 END"
 )
 
 
@@ -109,6 +112,7 @@ def has_recent(connection: Connection) -> bool:
 
 
 def recent_holds(connection: Connection, params: dict[str, Any]) -> bool:
-    """True when the shard has at least ``fetch`` matches: then its newest matches are the
-    whole index's, and the page (and the capped count) can come from it."""
+    """True when the shard has at least ``fetch`` matches (and fewer articles than the whole
+    index): then its newest matches are the whole index's, and the page (and the capped
+    count) can come from it."""
     return int(connection.execute(_RECENT_COUNT, params).scalar() or 0) >= params["fetch"]

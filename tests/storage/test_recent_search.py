@@ -57,8 +57,11 @@ def small_tiers(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_common_words_rank_in_the_shard_with_the_same_tiers(
     sqlite_store: Store, ranked_in: list[str]
 ) -> None:
+    _add(sqlite_store, "Weather", "Rain on Monday.")
+    _keep(sqlite_store, 7)  # the shard will hold the seven newest: those below
     weak = [_add(sqlite_store, f"Note {n}", f"Mentions gas once, item {n}.") for n in range(6)]
     strong = _add(sqlite_store, "Gas gas gas", "Gas deal, gas prices, gas pipeline.")
+    assert _shard_ids(sqlite_store) == [*weak, strong]
     pages = [sqlite_store.search_articles("gas", 2, offset=offset) for offset in range(0, 8, 2)]
     assert [a.id for page in pages for a in page.items] == [strong, *reversed(weak)]
     # Pages within the shard's matches rank there; the last asks for more than it holds.
@@ -69,6 +72,8 @@ def test_common_words_rank_in_the_shard_with_the_same_tiers(
 
 @pytest.mark.usefixtures("small_tiers")
 def test_the_shard_ranks_as_the_whole_index_does(sqlite_store: Store, ranked_in: list[str]) -> None:
+    _add(sqlite_store, "Weather", "Rain on Monday.")
+    _keep(sqlite_store, 7)
     for n in range(4):  # older matches: the next tier
         _add(sqlite_store, f"Rates {n}", f"Interest rates rise a little, note {n}.")
     about = _add(
@@ -86,6 +91,16 @@ def test_the_shard_ranks_as_the_whole_index_does(sqlite_store: Store, ranked_in:
     from_index = [a.id for a in sqlite_store.search_articles("interest rates rise", 3).items]
     assert ranked_in[-1] == fts.FTS_TABLE
     assert from_shard == from_index and from_shard[0] == about and in_body in from_shard
+
+
+@pytest.mark.usefixtures("small_tiers")
+def test_a_store_no_larger_than_the_shard_ranks_in_the_whole_index(
+    sqlite_store: Store, ranked_in: list[str]
+) -> None:
+    ids = [_add(sqlite_store, f"Gas report {n}", f"Gas prices, day {n}.") for n in range(8)]
+    assert _shard_ids(sqlite_store) == ids  # every article: the shard would save nothing
+    assert len(sqlite_store.search_articles("gas", 3).items) == 3
+    assert ranked_in == [fts.FTS_TABLE]
 
 
 @pytest.mark.usefixtures("small_tiers")
