@@ -24,7 +24,7 @@ from bot.core.render import render_html
 from bot.core.types import Keyboard, Message
 from bot.digests.bulk_sender import BulkSender
 from bot.digests.delivery import Clock, DeliveryEngine, utc_now
-from bot.digests.pacing import Pacer, in_flight_for
+from bot.digests.pacing import Pacer, claim_sizes, in_flight_for
 from bot.digests.telegram_errors import raise_typed
 from bot.telegram.ratelimit import BULK, chat_limiter_of
 from storage.store import Store
@@ -100,6 +100,9 @@ def build_engine(
     in_flight = in_flight_for(settings.broadcast_rate)
     options.setdefault("pacer", Pacer(overall_per_second=settings.broadcast_rate))
     options.setdefault("concurrency", in_flight)
+    batch, lanes = claim_sizes(settings.broadcast_rate)
+    options.setdefault("batch_size", batch)
+    options.setdefault("lanes", lanes)
     sender = BulkSender.for_settings(
         settings, connections=in_flight, limiter=chat_limiter_of(application.bot)
     )

@@ -1,11 +1,20 @@
 """The Pacer's rules, one by one: a 429 holds its chat (every chat when several get one at
-once), halves the pace once per burst, and the pace climbs back to the ceiling."""
+once), halves the pace once per burst, and the pace climbs back to the ceiling; sends leave
+in groups on the pace's ticks, never before their slot; claims grow with the pace."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 
-from bot.digests.pacing import GLOBAL_CHATS, Pacer, in_flight_for
+from bot.digests.pacing import (
+    CATCH_UP,
+    GLOBAL_CHATS,
+    TICK,
+    Pacer,
+    claim_sizes,
+    in_flight_for,
+)
 
 
 def _now() -> float:
@@ -53,3 +62,36 @@ def test_sends_in_flight_grow_with_the_pace() -> None:
     assert in_flight_for(30) == 32
     assert in_flight_for(300) == 75
     assert in_flight_for(1000) == 250
+
+
+async def test_paced_sends_leave_together_on_ticks_and_never_ahead_of_the_pace() -> None:
+    rate, sends = 200.0, 60
+    pacer = Pacer(overall_per_second=rate)
+    loop = asyncio.get_running_loop()
+    released: list[float] = []
+
+    async def send(chat: int) -> None:
+        await pacer.wait(chat, is_group=False)
+        released.append(loop.time())
+
+    start = _now()
+    await asyncio.gather(*(send(chat) for chat in range(sends)))
+    released.sort()
+    # The k-th send leaves no earlier than its slot: the pace holds over any stretch, with
+    # a burst of CATCH_UP's worth of slots at most (what a short stall lets it make up).
+    burst = int(rate * CATCH_UP)
+    assert released[burst] - start < 0.01  # at the start, as after a stall: made up at once
+    for k, at in enumerate(released):
+        assert at >= start + (k - burst) / rate - 0.002
+    # ... and they leave in groups, one wake-up a tick, not one a send.
+    groups = 1 + sum(1 for a, b in itertools.pairwise(released) if b - a > 0.02)
+    assert groups <= sends / (rate * TICK) + 5  # 6 ticks (a little more on a busy machine)
+    assert released[-1] - start < (sends - burst) / rate + 2 * TICK + 0.5
+
+
+def test_claims_are_a_few_seconds_of_the_pace_in_lanes_of_a_hundred_or_more() -> None:
+    assert claim_sizes(147) == (294, 3)  # R = 300 over two workers: as before
+    assert claim_sizes(14.7) == (88, 1)  # R = 30 over two: one lane, not three of 29
+    assert claim_sizes(30) == (180, 1)
+    assert claim_sizes(1000) == (500, 3)
+    assert claim_sizes(0) == (500, 3)  # no pace: as many as a claim takes
