@@ -109,7 +109,8 @@ def is_boilerplate(line: str) -> bool:
     stripped = line.strip().strip("|•·-–— ")
     if not _ALNUM.search(stripped):
         return True
-    count = len(stripped.split())
+    # the words are counted only as far as the limits below need (a sentence has dozens)
+    count = len(stripped.split(None, _STAMP_MAX_WORDS + 1))
     if count > _BOILERPLATE_MAX_WORDS and not _LONG_FURNITURE_START.match(stripped):
         return False  # the common case, a sentence of the story: decided cheaply
     if len(stripped) > 300 or count > _STAMP_MAX_WORDS:

@@ -50,8 +50,22 @@ _QUOTE_HINT = re.compile(r"[`'“”«»„\"]")
 _LAST_STATES: list[Any] = []
 
 
+# The regex tries its ~80 connectives one by one on every sentence (the learned scorer asks
+# of all of them); the word a connective would have to be is looked up first. When that word
+# is plain ASCII or Russian letters, whose case-insensitive matching is plain lower-casing, a
+# word that begins no connective settles it; any other word goes to the regex.
+_LEAD_WORD = re.compile(r"[\s\"'“«„`‘(\[-]*([^\W\d_]*)")
+_PLAIN_WORD = re.compile(r"[A-Za-zА-яЁё]*")
+_FIRST_WORDS = frozenset(
+    phrase.split()[0] for phrase in f"{_CONNECTIVES}|{_COMMA_CONNECTIVES}".split("|")
+)
+
+
 def opens_with_connective(text: str) -> bool:
     """Whether a sentence begins with a word that links it to the one before ("However, ...")."""
+    word = _LEAD_WORD.match(text).group(1)  # type: ignore[union-attr]  # matches any text
+    if word.lower() not in _FIRST_WORDS and _PLAIN_WORD.fullmatch(word):
+        return False
     return bool(_OPENING_CONNECTIVE.match(text))
 
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
@@ -155,23 +156,17 @@ def sentence_features(document: Any, stemmer: Any, stop_words: frozenset[str]) -
     count = len(sentences)
     texts = [str(sentence) for sentence in sentences]
     cache = _term_cache(stemmer, stop_words)
-    vocabulary: dict[str, int] = {}
-    term_ids: list[int] = []
-    owners: list[int] = []
-    term_sets: list[list[int]] = []
-    word_counts: list[int] = []
-    for order, sentence in enumerate(sentences):
-        words = sentence.words
-        word_counts.append(len(words))
-        # setdefault's default is read before the insertion: a new term gets the next id
-        ids = [vocabulary.setdefault(term, len(vocabulary))
-               for term in _terms(words, cache, stemmer, stop_words)]
-        term_sets.append(ids)
-        term_ids.extend(ids)
-        owners.extend([order] * len(ids))
-    lengths = numpy.array(word_counts, dtype=float)
-    ids_array = numpy.array(term_ids, dtype=numpy.intp)
-    rows = numpy.array(owners, dtype=numpy.intp)
+    words = [sentence.words for sentence in sentences]
+    term_sets = [_terms(sentence_words, cache, stemmer, stop_words) for sentence_words in words]
+    # Each term's id is the order of its first appearance (sentence by sentence, each
+    # sentence's terms in its set's order): the columns of the sums below keep that order.
+    terms = list(chain.from_iterable(term_sets))
+    vocabulary = {term: index for index, term in enumerate(dict.fromkeys(terms))}
+    sizes = list(map(len, term_sets))
+    lengths = numpy.fromiter(map(len, words), dtype=float, count=count)
+    ids_array = numpy.fromiter(map(vocabulary.__getitem__, terms), dtype=numpy.intp,
+                               count=len(terms))
+    rows = numpy.repeat(numpy.arange(count, dtype=numpy.intp), sizes)
     size = max(len(vocabulary), 1)
     idf = numpy.log((count + 1) / (numpy.bincount(ids_array, minlength=size) + 0.5))
     weights = idf[ids_array]
@@ -182,8 +177,9 @@ def sentence_features(document: Any, stemmer: Any, stop_words: frozenset[str]) -
     centrality = numpy.bincount(rows, weights * centroid[ids_array], minlength=count) / (
         safe_norms * centroid_norm)
     first = numpy.zeros(size)
-    if term_sets and term_sets[0]:
-        first[term_sets[0]] = idf[term_sets[0]] / safe_norms[0]
+    if sizes and sizes[0]:
+        first_ids = ids_array[: sizes[0]]
+        first[first_ids] = idf[first_ids] / safe_norms[0]
     to_first = numpy.bincount(rows, weights * first[ids_array], minlength=count) / safe_norms
     # similarity to the next sentence: the terms a sentence shares with the one after it
     if count * size <= _DENSE_CELLS:
@@ -219,10 +215,9 @@ def sentence_features(document: Any, stemmer: Any, stop_words: frozenset[str]) -
         *_text_flags(texts, paragraphs),
         inverse * log_words,
     )
-    matrix = numpy.empty((count, len(columns)))
-    for index, column in enumerate(columns):
-        matrix[:, index] = column
-    return matrix
+    # one conversion of all the columns (arrays and lists of flags), then the row-major
+    # matrix the model reads
+    return numpy.array(columns, dtype=float).T.copy()
 
 
 def _text_flags(texts: list[str], paragraphs: list[int]) -> list[list[bool]]:

@@ -162,3 +162,19 @@ def test_bad_character_budget_is_refused(bad: object) -> None:
 
     with pytest.raises(SummarizerError, match="character budget"):
         summarize(STORY.format(opener="So far"), max_chars=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("However, the bank said.", True), ("HOWEVER, it fell.", True), ("«Однако это так.", True),
+     ("Но рубль вырос.", True), ("In addition, rates rose.", True), ("Well-known names.", False),
+     ("Howevers are rare.", False), ("ſo, a long s folds to s.", True),
+     ("Sofia, the capital.", False),
+     ("  (And then.", True), ("Internal affairs.", False), ("", False), ("«", False)],
+)
+def test_the_connective_look_up_agrees_with_the_full_pattern(text: str, expected: bool) -> None:
+    """The quick look-up of the opening word must decide as the regex does, case folding too."""
+    from summarizer.selection import _OPENING_CONNECTIVE
+
+    assert opens_with_connective(text) is expected
+    assert bool(_OPENING_CONNECTIVE.match(text)) is expected
