@@ -86,3 +86,31 @@ def test_the_remembered_walk_scores_exactly_as_py3langid() -> None:
 def test_twenty_letters_are_needed_for_a_guess_from_the_letters(text: str, code: str) -> None:
     """20 letters: the detector judges (German); 19: Latin script alone, so English."""
     assert languages.detect(text).code == code
+
+
+def _script_by_regex(text: str) -> str:
+    """dominant_script as first written: four regex counts over the sample."""
+    import re
+
+    sample = text[:600]
+    letters = len(re.findall(r"[^\W\d_]", sample))
+    if not letters:
+        return "none"
+    counts = (("latin", len(re.findall(r"[A-Za-z\u00C0-\u024F]", sample))),
+              ("cyrillic", len(re.findall(r"[\u0400-\u04FF]", sample))),
+              ("cjk", len(re.findall(r"[\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF]", sample))))
+    best, count = max(counts, key=lambda pair: pair[1])
+    return best if count * 2 >= letters else "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [text for _, text in SAMPLES] + [
+        "Путин × Трамп ÷ 2 ½", "Ёж и ёлка: “Новости” — 2026", "\u0482\u0483\u0483 ab", "×÷ Жж",
+        "Café Ölmühle ǅ ɏ ɐ", "東京 Tokyo Токио", "١٢٣ مرحبا abc", "Россия\ud800 ok", "aЖ", "Жa",
+    ],
+)
+def test_the_script_counts_match_a_plain_count_of_each_script(text: str) -> None:
+    """The script is counted cheaply (letters less the rest, Cyrillic by its UTF-8 bytes);
+    it must agree with counting every script's characters one by one."""
+    assert languages.dominant_script(text) == _script_by_regex(text)
