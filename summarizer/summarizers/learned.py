@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import chain
 from operator import attrgetter
@@ -194,20 +194,19 @@ def sentence_features(document: Any, stemmer: Any, stop_words: frozenset[str]) -
     term_counts = numpy.bincount(rows, minlength=count).astype(float)
     paragraphs = [getattr(sentence, "paragraph", 0) for sentence in sentences]
 
-    position = numpy.arange(count, dtype=float)
-    after_first = (position > 0).astype(float)
-    inverse = 1.0 / (position + 1.0)
+    is_first, is_second, is_third, inverse, log_position, after_first = _positions(count)
     log_words = numpy.log1p(lengths)
+    scaled_words = lengths / 25.0
     first_in_paragraph = numpy.array(
         [order == 0 or paragraphs[order] != paragraphs[order - 1] for order in range(count)],
         dtype=float)
     paragraph_rank = numpy.cumsum(first_in_paragraph) - 1.0  # sentences come in order
     columns = (
-        position == 0, position == 1, position == 2, inverse, numpy.log1p(position),
+        is_first, is_second, is_third, inverse, log_position,
         first_in_paragraph, 1.0 / (paragraph_rank + 1.0), paragraph_rank == 0,
-        log_words, lengths / 25.0, (lengths / 25.0) ** 2, lengths < 6, lengths < 10,
+        log_words, scaled_words, scaled_words ** 2, lengths < 6, lengths < 10,
         lengths > 35, numpy.array([len(text) for text in texts]) / _CHARS_UNIT,
-        log_words * after_first, lengths / 25.0 * after_first,
+        log_words * after_first, scaled_words * after_first,
         centrality, to_first * after_first,
         numpy.concatenate(([0.0], adjacent)), numpy.concatenate((adjacent, [0.0])),
         term_counts / numpy.maximum(lengths, 1.0),
@@ -218,6 +217,18 @@ def sentence_features(document: Any, stemmer: Any, stop_words: frozenset[str]) -
     # one conversion of all the columns (arrays and lists of flags), then the row-major
     # matrix the model reads
     return numpy.array(columns, dtype=float).T.copy()
+
+
+@lru_cache(maxsize=128)
+def _positions(count: int) -> tuple[numpy.ndarray, ...]:
+    """The columns that depend only on a sentence's position (the same for every article of
+    `count` sentences, so made once): first, second, third, 1/(i+1), log(1+i), after the first."""
+    position = numpy.arange(count, dtype=float)
+    columns = (position == 0, position == 1, position == 2, 1.0 / (position + 1.0),
+               numpy.log1p(position), (position > 0).astype(float))
+    for column in columns:
+        column.flags.writeable = False  # shared between calls
+    return columns
 
 
 def _text_flags(texts: list[str], paragraphs: list[int]) -> list[list[bool]]:
