@@ -21,7 +21,9 @@ def stemmer_for(language_name: str | None) -> Callable[[str], str]:
         return null_stemmer
     fast = _pystemmer(language_name)
     if fast is not None:
-        return lru_cache(maxsize=_MEMO)(fast)
+        memoized = lru_cache(maxsize=_MEMO)(fast[0])
+        memoized.thread_stemmer = fast[1]  # type: ignore[attr-defined]  # see thread_stemmer
+        return memoized
     try:
         stem = Stemmer(language_name)
     except LookupError:
@@ -29,7 +31,17 @@ def stemmer_for(language_name: str | None) -> Callable[[str], str]:
     return lru_cache(maxsize=_MEMO)(stem)
 
 
-def _pystemmer(language_name: str) -> Callable[[str], str] | None:
+def thread_stemmer(stemmer: Callable[[str], str]) -> Callable[[str], str]:
+    """For one thread's run of stemming: PyStemmer's own stemWord of this thread (C, the same
+    stems without the memo and a Python call per word, for a caller that keeps its own
+    memo), else the stemmer itself. Not to be handed to another thread."""
+    own = getattr(stemmer, "thread_stemmer", None)
+    return stemmer if own is None else own()  # type: ignore[no-any-return]
+
+
+def _pystemmer(
+    language_name: str,
+) -> tuple[Callable[[str], str], Callable[[], Callable[[str], str]]] | None:
     try:
         import Stemmer as pystemmer  # PyStemmer: optional, C Snowball
     except ImportError:
@@ -38,14 +50,17 @@ def _pystemmer(language_name: str) -> Callable[[str], str] | None:
         return None
     local = threading.local()
 
-    def stem(word: str) -> str:
+    def own_stem_word() -> Callable[[str], str]:
         # PyStemmer objects are not thread-safe: one per thread (the bot summarizes in threads).
         stemmer = getattr(local, "stemmer", None)
         if stemmer is None:
             stemmer = local.stemmer = pystemmer.Stemmer(language_name)
-        return stemmer.stemWord(word)  # type: ignore[no-any-return]
+        return stemmer.stemWord  # type: ignore[no-any-return]
 
-    return stem
+    def stem(word: str) -> str:
+        return own_stem_word()(word)
+
+    return stem, own_stem_word
 
 
 def clear_stem_caches() -> None:

@@ -26,6 +26,7 @@ from sumy.summarizers._summarizer import SentenceInfo
 from sumy.utils import ItemsCount
 
 from summarizer.selection import Selection, opens_with_connective, quote_states
+from summarizer.stemmers import thread_stemmer
 from summarizer.summarizers.newsrank import _term_cache
 from summarizer.summarizers.rating import RatingSummarizer
 
@@ -157,7 +158,8 @@ def sentence_features(document: Any, stemmer: Any, stop_words: frozenset[str]) -
     texts = [str(sentence) for sentence in sentences]
     cache = _term_cache(stemmer, stop_words)
     words = [sentence.words for sentence in sentences]
-    term_sets = [_terms(sentence_words, cache, stemmer, stop_words) for sentence_words in words]
+    stem = thread_stemmer(stemmer)  # the cache is the memo: no second one per word
+    term_sets = [_terms(sentence_words, cache, stem, stop_words) for sentence_words in words]
     # Each term's id is the order of its first appearance (sentence by sentence, each
     # sentence's terms in its set's order): the columns of the sums below keep that order.
     terms = list(chain.from_iterable(term_sets))

@@ -37,3 +37,25 @@ def test_summarize_from_many_threads_at_once() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda text: summarize(text, sentences=2), texts))
     assert all(len(result.sentences) == 2 for result in results)
+
+
+def test_a_threads_own_stemmer_stems_as_the_memoized_one() -> None:
+    """The learned scorer stems new words with the calling thread's PyStemmer directly (its
+    term cache is the memo); the stems must be the memoized stemmer's, and each thread must
+    get its own PyStemmer object (they are not thread-safe)."""
+    import threading
+
+    from summarizer.stemmers import stemmer_for, thread_stemmer
+
+    words = {"english": ["running", "partnerships", "said", "governments"],
+             "russian": ["соглашения", "подписали", "президента", "ёлки"]}
+    for language, sample in words.items():
+        memoized = stemmer_for(language)
+        own = thread_stemmer(memoized)
+        assert own is not memoized
+        assert [own(word) for word in sample] == [memoized(word) for word in sample]
+        other: list[object] = []
+        thread = threading.Thread(target=lambda m=memoized, o=other: o.append(thread_stemmer(m)))
+        thread.start()
+        thread.join()
+        assert other[0].__self__ is not own.__self__  # type: ignore[attr-defined]
