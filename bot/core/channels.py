@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.core.template import fill
 from bot.core.types import Chat, Message, Reply, Request, bold, code
-from bot.i18n import _
+from bot.i18n import N_, _
 
 if TYPE_CHECKING:
     from bot.core.context import Context
@@ -116,13 +116,12 @@ def refusal_reply(refusal: Refusal, reference: str) -> Reply:
 
 def _usage(command: str) -> Reply:
     usages = {
-        "subscribe": "/subscribe @channel <topic> [HH:MM] [weekday]",
-        "unsubscribe": "/unsubscribe @channel <topic | all>",
-        "settings": "/settings @channel tz <zone>",
+        "subscribe": N_("/subscribe @channel <topic> [HH:MM] [weekday]"),
+        "unsubscribe": N_("/unsubscribe @channel <topic | all>"),
+        "settings": N_("/settings @channel tz <zone>"),
     }
-    return Reply.say(
-        fill(_("Name the topic too: {usage}"), usage=code(usages.get(command, command)))
-    )
+    usage = _(usages[command]) if command in usages else command
+    return Reply.say(fill(_("Name the topic too: {usage}"), usage=code(usage)))
 
 
 def _for_channel(reply: Reply, channel: ChannelInfo) -> Reply:

@@ -103,3 +103,26 @@ def test_a_feeds_last_error_is_said_in_russian(
     assert "последняя ошибка: Сервер ответил кодом 202 вместо страницы." in out
     assert "последняя ошибка: Old failure." in out  # the old row's text, as it was stored
     assert "The server answered" not in out
+
+
+def test_russian_help_writes_the_commands_syntax_in_russian(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = chat(settings, "/help\n", monkeypatch, "ru_RU.UTF-8")
+    help_text = out.split("Команды", 1)[1]
+    # The syntax and the examples were English prose in a Russian help before.
+    for english in ("text on the next lines", "paste a text", "the caption of", "display name",
+                    "article id", "a phrase", "<topic>", "[weekday]", "Storm closes"):
+        assert english not in help_text
+    assert "/summary <номер | ссылка | текст>" in help_text
+    assert "/add <ссылка> | /add <заголовок> + текст со следующей строки" in help_text
+    assert "/subscribe <тема> [ЧЧ:ММ] [день недели]" in help_text
+    assert "<тема> — короткое имя темы" in help_text
+    # Literal keywords stay as the bot reads them.
+    assert "/settings [tz <пояс> | length <n> | lang ru|en|auto | empty on|off]" in help_text
+
+
+def test_english_help_keeps_its_syntax(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = chat(settings, "/help\n", monkeypatch, "C.UTF-8")
+    assert "/summary <id | URL | text>" in out
+    assert "/add Storm closes the port (text on the next lines)" in out

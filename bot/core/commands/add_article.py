@@ -105,10 +105,10 @@ def _title_of_post(text: str) -> tuple[str, str]:
 @command(
     "add",
     help=N_("add an article: a link, or a title and its text, or a reply to a post"),
-    usage="/add <url> | /add <title> + text on the next lines",
+    usage=N_("/add <url> | /add <title> + text on the next lines"),
     examples=(
         "/add https://example.com/news/1",
-        "/add Storm closes the port (text on the next lines)",
+        N_("/add Storm closes the port (text on the next lines)"),
     ),
     admin=True,
 )

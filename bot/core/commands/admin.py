@@ -70,7 +70,7 @@ def _parse_topic_args(args: str) -> tuple[str, str, str] | str:
 @command(
     "addtopic",
     help=N_("add or change a topic and its keyword rule"),
-    usage="/addtopic <slug> <display name> | <rule>",
+    usage=N_("/addtopic <slug> <display name> | <rule>"),
     examples=("/addtopic energy Energy | oil, gas, pipeline",),
     admin=True,
 )
@@ -126,7 +126,7 @@ async def addtopic(ctx: Context, req: Request) -> Reply:
 @command(
     "deltopic",
     help=N_("delete a topic (and its subscriptions, after a confirmation)"),
-    usage="/deltopic <topic>",
+    usage=N_("/deltopic <topic>"),
     examples=("/deltopic energy",),
     admin=True,
 )
@@ -244,7 +244,7 @@ async def on_deltopic_keep(ctx: Context, req: Request, payload: str) -> Reply:
 @command(
     "delete",
     help=N_("delete an article"),
-    usage="/delete <article id>",
+    usage=N_("/delete <article id>"),
     examples=("/delete 12",),
     admin=True,
 )

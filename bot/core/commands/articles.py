@@ -60,7 +60,7 @@ async def _topic_missing(ctx: Context, name: str) -> Reply:
         fill(_("There is no topic {name}. Topics: {known}."), name=bold(name[:100]), known=known),
         fill(
             _("Usage: {usage}, e.g. {example}"),
-            usage=code("/latest [n] [topic]"),
+            usage=code(_("/latest [n] [topic]")),
             example=code("/latest 10 energy"),
         ),
     )
@@ -162,7 +162,7 @@ async def _topic_from_callback(ctx: Context, value: str) -> TopicView | None:
 @command(
     "latest",
     help=N_("the newest articles (5 by default, at most 20), optionally of one topic"),
-    usage="/latest [n] [topic]",
+    usage=N_("/latest [n] [topic]"),
     examples=("/latest", "/latest 10", "/latest energy", "/latest 3 china-russia"),
 )
 async def latest(ctx: Context, req: Request) -> Reply:
@@ -275,12 +275,12 @@ async def _latest_article(ctx: Context) -> ArticleView | None:
 @command(
     "summary",
     help=N_("the summary of a stored article, a link, your text, or the message you reply to"),
-    usage="/summary <id | URL | text>",
+    usage=N_("/summary <id | URL | text>"),
     examples=(
         "/summary #12",
         "/summary 12",
         "/summary https://example.com/news/1",
-        "/summary <paste a text>",
+        N_("/summary <paste a text>"),
     ),
 )
 async def summary(ctx: Context, req: Request) -> Reply:
@@ -346,7 +346,7 @@ async def _search_page(ctx: Context, req: Request, query: str, offset: int) -> R
 @command(
     "search",
     help=N_("full-text search in the stored articles"),
-    usage='/search <words | "a phrase" | -excluded>',
+    usage=N_('/search <words | "a phrase" | -excluded>'),
     examples=("/search pipeline gas", '/search "interest rates" -china', "/search Путина"),
 )
 async def search(ctx: Context, req: Request) -> Reply:

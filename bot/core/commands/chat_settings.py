@@ -68,7 +68,7 @@ def _bad_timezone(value: str) -> Reply:
 @command(
     "settings",
     help=N_("this chat's settings: time zone, summary length, language"),
-    usage="/settings [tz <zone> | length <n> | lang ru|en|auto | empty on|off]",
+    usage=N_("/settings [tz <zone> | length <n> | lang ru|en|auto | empty on|off]"),
     examples=("/settings", "/settings tz Moscow", "/settings length 5", "/settings lang ru"),
 )
 async def settings(ctx: Context, req: Request) -> Reply:

@@ -59,7 +59,7 @@ def _add(ctx: Context, url: str, every: int, added_by: str) -> AddFeedOutcome:
 @command(
     "addfeed",
     help=N_("follow an RSS or Atom feed (admins)"),
-    usage="/addfeed <url> [every=<minutes>]",
+    usage=N_("/addfeed <url> [every=<minutes>]"),
     examples=("/addfeed https://example.com/rss.xml", "/addfeed https://example.com/atom every=30"),
     admin=True,
 )
@@ -166,7 +166,7 @@ async def feeds(ctx: Context, req: Request) -> Reply:
 @command(
     "delfeed",
     help=N_("stop following a feed (admins)"),
-    usage="/delfeed <id | url>",
+    usage=N_("/delfeed <id | url>"),
     examples=("/delfeed 3", "/delfeed https://example.com/rss.xml"),
     admin=True,
 )

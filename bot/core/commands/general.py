@@ -50,13 +50,16 @@ async def start(ctx: Context, req: Request) -> Reply:
 
 
 def _command_item(spec: registry.CommandSpec) -> Text:
-    parts: list[str | Span | Text] = [bold(spec.usage or f"/{spec.name}"), f" — {_(spec.help)}"]
+    # Usages and examples are N_()-marked where they hold words a reader should get in their
+    # language ("<topic>", "text on the next lines"); the rest are commands as typed.
+    usage = _(spec.usage) if spec.usage else f"/{spec.name}"
+    parts: list[str | Span | Text] = [bold(usage), f" — {_(spec.help)}"]
     if spec.examples:
         parts.append("\n   " + _("e.g.") + " ")
         for index, example in enumerate(spec.examples):
             if index:
                 parts.append(", ")
-            parts.append(code(example))
+            parts.append(code(_(example)))
     return Text.of(*parts)
 
 

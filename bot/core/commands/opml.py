@@ -117,7 +117,7 @@ def _counts(done: OpmlImport) -> str:
 @command(
     "import",
     help=N_("follow every feed of an OPML file: send the .opml file with this caption (admins)"),
-    usage="/import (the caption of an .opml file; in the console: /import FILE)",
+    usage=N_("/import (the caption of an .opml file; in the console: /import FILE)"),
     admin=True,
     menu=False,
 )

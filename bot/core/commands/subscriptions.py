@@ -161,7 +161,7 @@ def _next_digest_note(req: Request, topic: TopicView, when: str) -> Text:
 @command(
     "subscribe",
     help=N_("a daily (or weekly) digest of a topic at a time of your choice"),
-    usage="/subscribe <topic> [HH:MM] [weekday]",
+    usage=N_("/subscribe <topic> [HH:MM] [weekday]"),
     examples=(
         "/subscribe world",
         "/subscribe world 18:30",
@@ -218,7 +218,7 @@ async def _reject_trailing_words(ctx: Context, name: str) -> None:
 @command(
     "unsubscribe",
     help=N_("stop a topic's digest"),
-    usage="/unsubscribe <topic | all>",
+    usage=N_("/unsubscribe <topic | all>"),
     examples=("/unsubscribe world", "/unsubscribe all"),
 )
 async def unsubscribe(ctx: Context, req: Request) -> Reply:
@@ -339,7 +339,7 @@ async def _digest_messages(
 @command(
     "digest",
     help=N_("a digest of a topic right now (not counted as the scheduled one)"),
-    usage="/digest [topic]",
+    usage=N_("/digest [topic]"),
     examples=("/digest", "/digest world"),
 )
 async def digest(ctx: Context, req: Request) -> Reply:
@@ -353,7 +353,7 @@ async def digest(ctx: Context, req: Request) -> Reply:
             return Reply.say(
                 fill(
                     _("Which topic? {usage}. Or subscribe to one:"),
-                    usage=code("/digest <topic>"),
+                    usage=code(_("/digest <topic>")),
                 ),
                 keyboard=rows,
             )
