@@ -112,6 +112,9 @@ def connect_reason(error: httpx.HTTPError | httpcore.ConnectError) -> str:
     while cause is not None:
         if isinstance(cause, socket.gaierror):
             return NO_SUCH_HOST
+        # httpx says only "All connection attempts failed"; the refusal is further down.
+        if isinstance(cause, ConnectionRefusedError):
+            return CONNECTION_REFUSED
         cause = cause.__cause__ or cause.__context__
     text = str(error).strip()
     if "does not resolve" in text:
