@@ -38,8 +38,9 @@ _ME = (
 
 
 async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    # A raw HTTP/1.1 keep-alive loop: the cheapest server there is (aiohttp is only a test
-    # dependency, and a costly server would slow both senders alike but blur the wall time).
+    # A raw HTTP/1.1 keep-alive loop, not the benches' fake Bot API (bot/bench_bot_api.py):
+    # this bench compares two senders' own cost, and a costlier server (rate checks, counting,
+    # aiohttp's parsing) would slow both alike but blur the wall time.
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
