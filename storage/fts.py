@@ -125,25 +125,17 @@ _SQLITE_COUNT = text(
     f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :query "
     "ORDER BY rowid DESC LIMIT :fetch)"
 )
-
-
-def _sqlite_page(table: str) -> TextClause:
-    """The page's ids from one FTS5 index: the whole one, or the recent shard (fts_recent)."""
-    # bm25() cannot sit beside a window function, so the tiers are numbered in a second step.
-    return text(
-        "WITH matches AS MATERIALIZED ("
-        f"SELECT rowid AS id, bm25({table}, 4.0, 1.0, 1.0) AS score FROM {table} "
-        f"WHERE {table} MATCH :query ORDER BY rowid DESC LIMIT :candidates), "
-        "tiered AS (SELECT id, score, (row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier "
-        "FROM matches) "
-        "SELECT articles.id FROM tiered JOIN articles ON articles.id = tiered.id "
-        "ORDER BY tiered.tier, tiered.score, articles.sort_at DESC, articles.id DESC "
-        "LIMIT :limit OFFSET :offset"
-    )
-
-
-_SQLITE_PAGE = _sqlite_page(FTS_TABLE)
-_RECENT_PAGE = _sqlite_page(fts_recent.RECENT_TABLE)
+# bm25() cannot sit beside a window function, so the tiers are numbered in a second step.
+_SQLITE_PAGE = text(
+    "WITH matches AS MATERIALIZED ("
+    f"SELECT rowid AS id, bm25({FTS_TABLE}, 4.0, 1.0, 1.0) AS score FROM {FTS_TABLE} "
+    f"WHERE {FTS_TABLE} MATCH :query ORDER BY rowid DESC LIMIT :candidates), "
+    "tiered AS (SELECT id, score, (row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier "
+    "FROM matches) "
+    "SELECT articles.id FROM tiered JOIN articles ON articles.id = tiered.id "
+    "ORDER BY tiered.tier, tiered.score, articles.sort_at DESC, articles.id DESC "
+    "LIMIT :limit OFFSET :offset"
+)
 
 
 # On PostgreSQL a word matches its stem in either language of the index, or its exact form;
@@ -271,12 +263,10 @@ def _search(
         # bm25 over the whole index recounts each word's matches (5 ms for a common word at
         # 1,000,000 articles): a query with enough matches among the newest articles is
         # ranked in the recent shard instead, with the same candidates (storage/fts_recent.py).
-        if (
-            USE_RECENT_SHARD
-            and fts_recent.has_recent(connection)
-            and fts_recent.recent_holds(connection, params)
-        ):
-            return list(connection.execute(_RECENT_PAGE, params).scalars()), None
+        if USE_RECENT_SHARD and fts_recent.has_recent(connection):
+            ids = fts_recent.recent_page(connection, params)
+            if ids is not None:
+                return ids, None
         found = int(connection.execute(_SQLITE_COUNT, params).scalar() or 0)
         ids = []
         if found > offset:

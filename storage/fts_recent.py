@@ -92,12 +92,20 @@ def drop_recent(connection: Connection) -> None:
             connection.exec_driver_sql(statement)
 
 
-# While the floor is 0 the shard holds every article (a store of up to RECENT_KEEP), and the
-# whole index is as cheap to rank: its matches are not counted twice then.
-_RECENT_COUNT = text(
-    f"SELECT CASE WHEN {_FLOOR} > 0 THEN (SELECT count(*) FROM (SELECT rowid FROM "
-    f"{RECENT_TABLE} WHERE {RECENT_TABLE} MATCH :query ORDER BY rowid DESC LIMIT :fetch)) "
-    "ELSE 0 END"
+# The page's ids ranked in the shard, and how many of its newest matches were collected
+# (``fetch``: one more than a count must be exact for), in one statement: the matches are
+# walked once. While the floor is 0 the shard holds every article (a store of up to
+# RECENT_KEEP) and would save nothing: the constant condition ends the statement at once.
+_RECENT_PAGE = text(
+    "WITH matches AS MATERIALIZED ("
+    f"SELECT rowid AS id, bm25({RECENT_TABLE}, 4.0, 1.0, 1.0) AS score FROM {RECENT_TABLE} "
+    f"WHERE {RECENT_TABLE} MATCH :query AND {_FLOOR} > 0 ORDER BY rowid DESC LIMIT :fetch), "
+    "tiered AS (SELECT id, score, (row_number() OVER (ORDER BY id DESC) - 1) / :tier AS tier "
+    "FROM matches) "
+    "SELECT articles.id, (SELECT count(*) FROM matches) FROM tiered "
+    "JOIN articles ON articles.id = tiered.id WHERE tiered.tier < :tiers "
+    "ORDER BY tiered.tier, tiered.score, articles.sort_at DESC, articles.id DESC "
+    "LIMIT :limit OFFSET :offset"
 )
 
 
@@ -111,8 +119,12 @@ def has_recent(connection: Connection) -> bool:
     )
 
 
-def recent_holds(connection: Connection, params: dict[str, Any]) -> bool:
-    """True when the shard has at least ``fetch`` matches (and fewer articles than the whole
-    index): then its newest matches are the whole index's, and the page (and the capped
-    count) can come from it."""
-    return int(connection.execute(_RECENT_COUNT, params).scalar() or 0) >= params["fetch"]
+def recent_page(connection: Connection, params: dict[str, Any]) -> list[int] | None:
+    """The page's ids ranked in the shard (bm25 weights and recency tiers as storage/fts.py
+    ranks the whole index), or None when the shard has fewer than ``fetch`` matches: only
+    then are its newest matches surely the whole index's (and more follow than are counted).
+    """
+    rows = connection.execute(_RECENT_PAGE, params).all()
+    if not rows or rows[0][1] < params["fetch"]:
+        return None
+    return [row[0] for row in rows]

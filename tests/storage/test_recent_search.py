@@ -33,7 +33,7 @@ def _shard_ids(store: Store, match: str | None = None) -> list[int]:
 
 @pytest.fixture
 def ranked_in(sqlite_store: Store) -> Iterator[list[str]]:
-    """The FTS5 table each search's ranking statement (the one calling bm25) read."""
+    """The FTS5 table of each ranking statement (bm25) run: the shard is tried first."""
     tables: list[str] = []
 
     def record(conn: object, cursor: object, statement: str, *args: object) -> None:
@@ -65,7 +65,7 @@ def test_common_words_rank_in_the_shard_with_the_same_tiers(
     pages = [sqlite_store.search_articles("gas", 2, offset=offset) for offset in range(0, 8, 2)]
     assert [a.id for page in pages for a in page.items] == [strong, *reversed(weak)]
     # Pages within the shard's matches rank there; the last asks for more than it holds.
-    assert ranked_in == [fts_recent.RECENT_TABLE] * 3 + [fts.FTS_TABLE]
+    assert ranked_in == [fts_recent.RECENT_TABLE] * 4 + [fts.FTS_TABLE]
     assert [page.has_more for page in pages] == [True, True, True, False]
     assert pages[0].total is None and pages[-1].total == 7
 
@@ -100,7 +100,7 @@ def test_a_store_no_larger_than_the_shard_ranks_in_the_whole_index(
     ids = [_add(sqlite_store, f"Gas report {n}", f"Gas prices, day {n}.") for n in range(8)]
     assert _shard_ids(sqlite_store) == ids  # every article: the shard would save nothing
     assert len(sqlite_store.search_articles("gas", 3).items) == 3
-    assert ranked_in == [fts.FTS_TABLE]
+    assert ranked_in == [fts_recent.RECENT_TABLE, fts.FTS_TABLE]  # its floor is 0
 
 
 @pytest.mark.usefixtures("small_tiers")
