@@ -38,6 +38,10 @@ STATE_TABLE = "articles_fts_recent_state"
 # shard holds about 300 such matches, enough for the first three pages' 100-article tiers;
 # bm25 over it costs 0.3 ms (50,000 would cost 0.6 ms, 10,000 serve a single tier).
 RECENT_KEEP = 20_000
+# Evicted rows leave deletion markers in the shard's doclists until its segments merge: after
+# 40,000 evictions bm25 over the shard took 0.51 ms instead of 0.28. Merging it whole every
+# 5,000 articles takes 0.1-0.2 s (0.04 ms an article) and keeps it at 0.28-0.41 ms.
+OPTIMIZE_EVERY = 5_000
 _COLUMNS = ("title", "body", "search_stems")
 _TOKENIZE = "porter unicode61 remove_diacritics 2"  # as articles_fts (fts.SQLITE_TOKENIZE[3])
 
@@ -60,7 +64,9 @@ SQLITE_RECENT_DDL = (
     f"WHEN new.id > {_FLOOR} BEGIN "
     f"INSERT INTO {RECENT_TABLE} (rowid, {_NAMES}) VALUES (new.id, {_NEW}); "
     f"UPDATE {STATE_TABLE} SET floor = {_NEW_FLOOR} WHERE floor < {_NEW_FLOOR}; "
-    f"DELETE FROM {RECENT_TABLE} WHERE rowid <= {_FLOOR}; END",
+    f"DELETE FROM {RECENT_TABLE} WHERE rowid <= {_FLOOR}; "
+    f"INSERT INTO {RECENT_TABLE} ({RECENT_TABLE}) SELECT 'optimize' "
+    f"WHERE new.id % {OPTIMIZE_EVERY} = 0; END",
     f"CREATE TRIGGER IF NOT EXISTS articles_fts_recent_delete AFTER DELETE ON articles "
     f"WHEN old.id > {_FLOOR} BEGIN DELETE FROM {RECENT_TABLE} WHERE rowid = old.id; END",
     f"CREATE TRIGGER IF NOT EXISTS articles_fts_recent_update AFTER UPDATE OF {_NAMES} "
