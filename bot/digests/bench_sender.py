@@ -8,6 +8,12 @@ so the CPU measured in this process (``time.process_time``) is the sender's alon
 server's excluded. Rounds alternate the senders; the figures are medians over the rounds.
 
     newsbot bench sender [--messages 3000] [--rounds 5] [--in-flight 32]
+    newsbot bench sender --paced 147 [--messages 3000] [--rounds 3]
+
+``--paced R``: the lean sender paced at R messages a second by the engine's Pacer (a chat lock,
+the pace's wait, the send), as a worker sends, with each send woken at its own slot (one timer
+a send: the pacing before issue 14's fix) beside sends released on the Pacer's 50 ms ticks;
+``--in-flight`` defaults to what the engine keeps in flight at that pace.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.types import Button, Message
+from bot.digests.pacing import in_flight_for
 
 TOKEN = "123456:" + "B" * 35
 # Fixed answers: what Telegram sends for a sendMessage (PTB parses it into a Message) and getMe.
@@ -134,6 +141,31 @@ async def _rounds(api: str, count: int, rounds: int, width: int) -> list[Round]:
     return results
 
 
+async def _paced_rounds(api: str, count: int, rounds: int, width: int, rate: float) -> list[Round]:
+    from bot.digests.bulk_sender import BulkSender
+    from bot.digests.pacing import TICK, Pacer
+
+    def paced(sender: BulkSender, pacer: Pacer) -> Callable[[int, Message], Any]:
+        async def send(chat_id: int, message: Message) -> None:
+            async with pacer.chat_lock(chat_id):
+                await pacer.wait(chat_id, is_group=False)
+                try:
+                    await sender.send(chat_id, message)
+                finally:
+                    pacer.sent(chat_id)
+
+        return send
+
+    results: list[Round] = []
+    async with BulkSender(TOKEN, api, connections=width) as lean:
+        await _pass("warm-up", lean.send, width, width)
+        for _ in range(rounds):
+            for name, tick in (("timer a send", 0.0), ("50 ms ticks", TICK)):
+                send = paced(lean, Pacer(overall_per_second=rate, tick=tick))
+                results.append(await _pass(name, send, count, width))
+    return results
+
+
 def _median(results: list[Round], name: str, field: Callable[[Round], float]) -> float:
     return statistics.median(field(result) for result in results if result.name == name)
 
@@ -143,10 +175,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsbot bench sender", description=__doc__)
     parser.add_argument("--messages", type=int, default=3000, help="messages a round (3000)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds per sender (5)")
-    parser.add_argument("--in-flight", type=int, default=32, help="sends at once (32)")
+    parser.add_argument("--in-flight", type=int, default=None, help="sends at once (32)")
+    parser.add_argument("--paced", type=float, default=None, help="pace the lean sender at R/s")
     args = parser.parse_args(argv)
+    if args.in_flight is None:
+        args.in_flight = in_flight_for(args.paced) if args.paced else 32
     if args.messages < 1 or args.rounds < 1 or args.in_flight < 1:
         parser.error("--messages, --rounds and --in-flight must be at least 1")
+    if args.paced is not None and not 0 < args.paced <= 1000:
+        parser.error("--paced must be above 0 and at most 1000 messages a second")
     receive, send = multiprocessing.Pipe(duplex=False)
     server = multiprocessing.get_context("spawn").Process(target=_serve, args=(send,), daemon=True)
     server.start()
@@ -155,10 +192,17 @@ def main(argv: list[str] | None = None) -> int:
             print("newsbot: the benchmark's Bot API server did not start", file=sys.stderr)
             return 1
         api = f"http://127.0.0.1:{receive.recv()}"
-        results = asyncio.run(_rounds(api, args.messages, args.rounds, args.in_flight))
+        if args.paced:
+            results = asyncio.run(
+                _paced_rounds(api, args.messages, args.rounds, args.in_flight, args.paced)
+            )
+        else:
+            results = asyncio.run(_rounds(api, args.messages, args.rounds, args.in_flight))
     finally:
         server.terminate()
         server.join(5)
+    if args.paced:
+        return _print_paced(results, args)
     print(
         f"{args.messages} messages a round, {args.rounds} rounds, {args.in_flight} in flight; "
         "medians (the server's CPU excluded)"
@@ -170,6 +214,21 @@ def main(argv: list[str] | None = None) -> int:
         rate = _median(results, name, lambda r: r.messages / r.wall)
         print(f"{name:<12} {cpu[name]:>10.3f} {rate:>8.0f}")
     print(f"CPU per message, PTB / lean: {cpu['PTB sender'] / cpu['lean sender']:.1f}x")
+    return 0
+
+
+def _print_paced(results: list[Round], args: argparse.Namespace) -> int:
+    print(
+        f"{args.messages} messages a round, {args.rounds} rounds, {args.in_flight} in flight, "
+        f"paced at {args.paced:g}/s; medians (the server's CPU excluded)"
+    )
+    print(f"{'pacing':<14} {'CPU ms/msg':>10} {'msg/s':>8}")
+    cpu: dict[str, float] = {}
+    for name in ("timer a send", "50 ms ticks"):
+        cpu[name] = _median(results, name, lambda r: r.cpu_ms_per_message)
+        rate = _median(results, name, lambda r: r.messages / r.wall)
+        print(f"{name:<14} {cpu[name]:>10.3f} {rate:>8.1f}")
+    print(f"CPU per message, timer a send / ticks: {cpu['timer a send'] / cpu['50 ms ticks']:.2f}x")
     return 0
 
 

@@ -94,6 +94,7 @@ class Pacer:
         recovery_per_second: float | None = None,
         floor_per_second: float = 1.0,
         decrease_every: float = 1.0,
+        tick: float = TICK,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.ceiling = overall_per_second or 0.0
@@ -106,6 +107,7 @@ class Pacer:
         self.decrease_every = decrease_every
         self.private_interval = private_interval
         self.group_interval = group_interval
+        self.tick = tick  # 0: each send wakes at its own slot (the benchmark's baseline)
         self.slowdowns = 0  # how many times a 429 lowered the pace
         self.lowest_rate = self.rate
         self._sleep = sleep
@@ -155,7 +157,8 @@ class Pacer:
             if slot > now:
                 # Woken on the tick at or after the slot: the sends of one tick leave
                 # together, one wake-up of the loop for them all (see TICK).
-                await self._sleep(math.ceil(slot / TICK) * TICK - now)
+                wake = math.ceil(slot / self.tick) * self.tick if self.tick > 0 else slot
+                await self._sleep(wake - now)
 
     def _recover(self, now: float) -> None:
         """Additive increase: the pace regains ``recovery_per_second`` each second."""
