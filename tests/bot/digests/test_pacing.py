@@ -89,9 +89,9 @@ async def test_paced_sends_leave_together_on_ticks_and_never_ahead_of_the_pace()
     assert released[-1] - start < (sends - burst) / rate + 2 * TICK + 0.5
 
 
-def test_claims_are_a_few_seconds_of_the_pace_in_lanes_of_a_hundred_or_more() -> None:
+def test_claims_are_a_few_seconds_of_the_pace_in_two_or_three_lanes() -> None:
     assert claim_sizes(147) == (294, 3)  # R = 300 over two workers: as before
-    assert claim_sizes(14.7) == (88, 1)  # R = 30 over two: one lane, not three of 29
-    assert claim_sizes(30) == (180, 1)
+    assert claim_sizes(14.7) == (44, 2)  # R = 30 over two: two lanes, not three of 29
+    assert claim_sizes(30) == (90, 2)
     assert claim_sizes(1000) == (500, 3)
     assert claim_sizes(0) == (500, 3)  # no pace: as many as a claim takes
