@@ -19,10 +19,13 @@ news, which suits ranking news. A query with fewer matches in the shard (rare wo
 a page deep in the results) is answered by the full index as before: a rare word's doclist is
 short there, so bm25 stays cheap, except for a common word ANDed with a rare one.
 
-The shard is an ordinary FTS5 table (it stores its own copy of the text): evicting a row then
-needs only its rowid. An external-content shard would have to be told each evicted row's exact
-text. SQLite's batch migrations recreate ``articles`` and lose its triggers: a migration that
-batch-alters ``articles`` recreates these objects (``create_recent``), as it does articles_fts.
+Writes pay for it: each article is indexed twice and, past RECENT_KEEP, evicts one (FTS5
+re-tokenizes a row to remove it): about 0.16 ms more an article, half the bulk insert rate
+(docs/benchmarks.md). The shard is an ordinary FTS5 table (it stores its own copy of the
+text): evicting a row then needs only its rowid. An external-content shard would have to be
+told each evicted row's exact text. SQLite's batch migrations recreate ``articles`` and lose
+its triggers: a migration that batch-alters ``articles`` recreates these objects
+(``create_recent``), as it does articles_fts.
 """
 
 from __future__ import annotations
