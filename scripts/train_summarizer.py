@@ -8,16 +8,22 @@ model's features. The label of a sentence is whether a greedy oracle picks it: t
 that, added one by one, most raise ROUGE-1 + ROUGE-2 F1 against the reference (at most three,
 within the 600-character budget); with several references, the share of them whose oracle
 picks it. A logistic regression with an L2 penalty (numpy, Newton's method; no scikit-learn)
-is fitted on standardized features.
+is fitted on standardized features, and its coefficients are scaled so that the scores of the
+training sentences have a standard deviation of 1: the length penalty is then in units of
+that spread and means the same whatever the L2 penalty (unscaled, a stronger L2 penalty
+shrank the scores and so made the same length penalty count for more: a cliff in the grid).
+With --borrow-weights, the other language's articles join every fold's training data (never
+its scoring), each sentence counting the weight tried (Russian gains from the English ones).
 
 The penalty and the two selection preferences (a length penalty for the sentences after the
 first, a share of the character budget) are chosen by k-fold cross-validation over articles,
 repeated with several shuffles: each fold's model summarizes the fold's held-out articles
 through the real selection (budget, quote and connective rules) and is scored with
-rouge-score against the first reference, beside LEAD-3 on the same articles. The setting
-chosen is the one whose neighbourhood in the grid (itself and the settings one step away)
-has the best mean R-1 + R-2 + R-Lsum. The final weights are fitted on all the articles of the
-language with it. No article text is written out.
+rouge-score against the first reference, beside LEAD-3 on the same articles; the margin
+over LEAD-3 is printed as its mean and its spread (standard deviation) over the folds of all
+the shuffles. The setting chosen is the one whose neighbourhood in the grid (itself and the
+settings one step away) has the best mean R-1 + R-2 + R-Lsum. The final weights are fitted
+on all the articles of the language with it. No article text is written out.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import random
 import statistics
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -142,25 +149,28 @@ def prepare_items(items: list[Item], language: str, all_references: bool = True)
     return prepared
 
 
-def fit(features: numpy.ndarray, labels: numpy.ndarray, penalty: float):  # type: ignore[no-untyped-def]
-    """L2-penalized logistic regression on standardized features: (mean, scale, coef)."""
+def fit(features: numpy.ndarray, labels: numpy.ndarray, penalty: float,  # type: ignore[no-untyped-def]
+        weights: numpy.ndarray | None = None):
+    """L2-penalized logistic regression on standardized features: (mean, scale, coef); each
+    sentence counts `weights` times (1 without)."""
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale[scale < 1e-9] = 1.0
     x = numpy.column_stack(((features - mean) / scale, numpy.ones(len(features))))
-    weights = numpy.zeros(x.shape[1])
+    counts = numpy.ones(len(features)) if weights is None else weights
+    coef = numpy.zeros(x.shape[1])
     ridge = numpy.full(x.shape[1], penalty)
     ridge[-1] = 1e-6  # the intercept is not penalized
     for _ in range(50):
-        p = 1.0 / (1.0 + numpy.exp(-(x @ weights)))
-        gradient = x.T @ (p - labels) + ridge * weights
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + numpy.diag(ridge)
+        p = 1.0 / (1.0 + numpy.exp(-(x @ coef)))
+        gradient = x.T @ (counts * (p - labels)) + ridge * coef
+        hessian = (x * (counts * p * (1 - p))[:, None]).T @ x + numpy.diag(ridge)
         step = numpy.linalg.solve(hessian, gradient)
-        weights -= step
+        coef -= step
         if numpy.abs(step).max() < 1e-8:
             break
     # The intercept does not change a ranking; it is dropped so the score is coef . z.
-    return mean, scale, weights[:-1]
+    return mean, scale, coef[:-1]
 
 
 def summarize_prepared(article: Prepared, model: Model) -> list[str]:
@@ -178,20 +188,45 @@ def summarize_prepared(article: Prepared, model: Model) -> list[str]:
 
 def rouge(articles: list[Prepared], outputs: list[list[str]], language: str) -> dict[str, float]:
     """Mean ROUGE F1 x100 against each article's first reference."""
+    rows = article_rouge(articles, outputs, language)
+    return {t: statistics.fmean(row[i] for row in rows) for i, t in enumerate(ROUGE_TYPES)}
+
+
+_ROUGE_CACHE: dict[tuple[str, tuple[str, ...]], tuple[float, ...]] = {}
+
+
+def article_rouge(articles: list[Prepared], outputs: list[list[str]],
+                  language: str) -> list[tuple[float, ...]]:
+    """Each article's ROUGE F1 x100 (ROUGE_TYPES) against its first reference; remembered, as
+    most settings of a grid give most articles the same summary."""
     scorer = scorer_for(language)
-    totals = {t: [] for t in ROUGE_TYPES}
+    rows = []
     for article, sentences in zip(articles, outputs, strict=True):
-        scores = scorer.score(article.item.references[0], "\n".join(sentences))
-        for t in ROUGE_TYPES:
-            totals[t].append(scores[t].fmeasure * 100)
-    return {t: statistics.fmean(values) for t, values in totals.items()}
+        key = (article.item.id, tuple(sentences))
+        if key not in _ROUGE_CACHE:
+            scores = scorer.score(article.item.references[0], "\n".join(sentences))
+            _ROUGE_CACHE[key] = tuple(scores[t].fmeasure * 100 for t in ROUGE_TYPES)
+        rows.append(_ROUGE_CACHE[key])
+    return rows
 
 
-def fit_model(articles: list[Prepared], penalty: float) -> Model:
-    """The logistic regression on these articles' sentences (no selection preferences yet)."""
-    mean, scale, coef = fit(numpy.vstack([a.features for a in articles]),
-                            numpy.concatenate([a.labels for a in articles]), penalty)
-    return Model(mean, scale, coef)
+def fit_model(articles: list[Prepared], penalty: float, borrowed: Sequence[Prepared] = (),
+              borrow_weight: float = 0.0) -> Model:
+    """The logistic regression on these articles' sentences (no selection preferences yet),
+    its scores scaled to a standard deviation of 1 over these articles' sentences. Articles
+    of other languages (`borrowed`) join the training data, each sentence counting
+    `borrow_weight` times."""
+    own = numpy.vstack([a.features for a in articles])
+    labels = [a.labels for a in articles]
+    features, weights = own, None
+    if borrowed and borrow_weight > 0:
+        features = numpy.vstack([own, *(a.features for a in borrowed)])
+        labels += [a.labels for a in borrowed]
+        weights = numpy.concatenate([numpy.ones(len(own)), numpy.full(len(features) - len(own),
+                                                                       borrow_weight)])
+    mean, scale, coef = fit(features, numpy.concatenate(labels), penalty, weights)
+    spread = float((((own - mean) / scale) @ coef).std())
+    return Model(mean, scale, coef / spread if spread > 1e-12 else coef)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,41 +236,53 @@ class Config:
     penalty: float
     length_penalty: float
     budget_ratio: float
+    borrow_weight: float = 0.0
 
     def label(self) -> str:
+        borrowed = f", other languages x{self.borrow_weight:g}" if self.borrow_weight else ""
         return (f"penalty {self.penalty:>6g}, length penalty {self.length_penalty:g}, "
-                f"budget x{self.budget_ratio:g}")
+                f"budget x{self.budget_ratio:g}{borrowed}")
 
 
 def cross_validate(articles: list[Prepared], language: str, folds: int, seeds: list[int],
-                   configs: list[Config]) -> Config:
+                   configs: list[Config], borrowed: Sequence[Prepared] = ()) -> Config:
     """Choose a Config by k-fold CV over articles (repeated with each seed's shuffle); print
-    the held-out ROUGE beside LEAD-3, averaged over the seeds."""
-    lead = rouge(articles, [list(lead3(a.item)) for a in articles], language)
+    the held-out ROUGE beside LEAD-3, averaged over the seeds. Borrowed articles (other
+    languages) are only ever trained on, never scored."""
+    lead_rows = numpy.array(article_rouge(articles, [list(lead3(a.item)) for a in articles],
+                                          language))
+    lead = dict(zip(ROUGE_TYPES, lead_rows.mean(axis=0).tolist(), strict=True))
     print(f"  LEAD-3 (all {len(articles)}): " + " / ".join(f"{lead[t]:.2f}" for t in ROUGE_TYPES))
     totals: dict[Config, list[dict[str, float]]] = {config: [] for config in configs}
+    fold_gains: dict[Config, list[numpy.ndarray]] = {config: [] for config in configs}
     for seed in seeds:
         order = list(range(len(articles)))
         random.Random(seed).shuffle(order)
         fold_of = {index: position % folds for position, index in enumerate(order)}
-        for penalty in sorted({config.penalty for config in configs}):
-            models = [fit_model([a for i, a in enumerate(articles) if fold_of[i] != fold], penalty)
-                      for fold in range(folds)]
-            for config in (c for c in configs if c.penalty == penalty):
+        for fitting in sorted({(c.penalty, c.borrow_weight) for c in configs}):
+            models = [fit_model([a for i, a in enumerate(articles) if fold_of[i] != fold],
+                                fitting[0], borrowed, fitting[1]) for fold in range(folds)]
+            for config in (c for c in configs if (c.penalty, c.borrow_weight) == fitting):
                 outputs = []
                 for i, article in enumerate(articles):
                     base = models[fold_of[i]]
                     model = replace(base, length_penalty=config.length_penalty,
                                     budget_ratio=config.budget_ratio)
                     outputs.append(summarize_prepared(article, model))
-                totals[config].append(rouge(articles, outputs, language))
+                rows = numpy.array(article_rouge(articles, outputs, language))
+                totals[config].append(dict(zip(ROUGE_TYPES, rows.mean(axis=0).tolist(),
+                                               strict=True)))
+                for fold in range(folds):
+                    members = [i for i in range(len(articles)) if fold_of[i] == fold]
+                    fold_gains[config].append((rows[members] - lead_rows[members]).mean(axis=0))
     sums: dict[Config, float] = {}
     for config in configs:
         scores = {t: statistics.fmean(run[t] for run in totals[config]) for t in ROUGE_TYPES}
         sums[config] = sum(scores.values())
         gains = " / ".join(f"{scores[t] - lead[t]:+.2f}" for t in ROUGE_TYPES)
+        spread = " / ".join(f"{v:.2f}" for v in numpy.array(fold_gains[config]).std(axis=0))
         print(f"  {config.label()}: CV " + " / ".join(f"{scores[t]:.2f}" for t in ROUGE_TYPES)
-              + f"  (vs LEAD-3 {gains})", flush=True)
+              + f"  (vs LEAD-3 {gains}; spread over folds {spread})", flush=True)
     # The winner is the setting whose neighbourhood in the grid does best, not the single best
     # cell: a peak next to a cliff is luck on these articles and would not hold on others.
     return max(configs, key=lambda config: statistics.fmean(
@@ -266,12 +313,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="CV is repeated with each seed's shuffle of the articles")
     parser.add_argument("--penalties", type=float, nargs="+", default=[30.0, 100.0, 300.0])
     parser.add_argument("--length-penalties", type=float, nargs="+", default=[0.0, 0.05, 0.1],
-                        help="score taken off per 100 characters of a sentence after the first")
+                        help="score taken off per 100 characters of a sentence after the first "
+                             "(the scores have a standard deviation of 1)")
     parser.add_argument("--budget-ratios", type=float, nargs="+", default=[1.0],
                         help="shares of the caller's character budget to try")
     parser.add_argument("--first-reference-only", action="store_true",
                         help="label sentences by the first reference only (CNN/DM has 11)")
     parser.add_argument("--languages", nargs="+", default=["en", "ru"])
+    parser.add_argument("--borrow-weights", type=float, nargs="+", default=[0.0],
+                        help="weights to try for the other language's articles, added to every "
+                             "fold's training data and never scored (0: not added)")
     parser.add_argument("--with-bbc", action="store_true",
                         help="add BBC articles to the English training data (off: machine-made "
                              "references)")
@@ -285,23 +336,29 @@ def main(argv: list[str] | None = None) -> int:
     languages = {}
     if args.out.exists():  # languages not trained in this run keep their weights
         languages = json.loads(args.out.read_text(encoding="utf-8"))["languages"]
-    for language, items in sets.items():
+    borrowing = any(args.borrow_weights)
+    prepared = {language: [a for a in prepare_items(items, language, not args.first_reference_only)
+                           if a.language == language]
+                for language, items in sets.items() if borrowing or language in args.languages}
+    for language, articles in prepared.items():
         if language not in args.languages:
             continue
-        print(f"{language}: {len(items)} articles, {args.folds}-fold cross-validation "
+        print(f"{language}: {len(articles)} articles, {args.folds}-fold cross-validation "
               f"repeated with seeds {args.seeds}")
-        articles = [a for a in prepare_items(items, language, not args.first_reference_only)
-                    if a.language == language]
-        configs = [Config(penalty, length_penalty, ratio) for penalty in args.penalties
-                   for length_penalty in args.length_penalties for ratio in args.budget_ratios]
-        chosen = cross_validate(articles, language, args.folds, args.seeds, configs)
-        model = fit_model(articles, chosen.penalty)
+        borrowed = [a for other, more in prepared.items() if other != language for a in more]
+        configs = [Config(penalty, length_penalty, ratio, weight) for penalty in args.penalties
+                   for length_penalty in args.length_penalties for ratio in args.budget_ratios
+                   for weight in args.borrow_weights]
+        chosen = cross_validate(articles, language, args.folds, args.seeds, configs, borrowed)
+        model = fit_model(articles, chosen.penalty, borrowed, chosen.borrow_weight)
         print(f"  chosen: {chosen.label()}; trained on {len(articles)} articles")
         languages[language] = {
             "penalty": chosen.penalty,
             "length_penalty": chosen.length_penalty,
             "budget_ratio": chosen.budget_ratio,
             "articles": len(articles),
+            "borrow_weight": chosen.borrow_weight,
+            "borrowed_articles": len(borrowed) if chosen.borrow_weight else 0,
             "mean": [round(float(v), 6) for v in model.mean],
             "scale": [round(float(v), 6) for v in model.scale],
             "coef": [round(float(v), 6) for v in model.coef],
