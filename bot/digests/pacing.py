@@ -39,11 +39,14 @@ NAP_SECONDS = 0.25
 GLOBAL_CHATS = 3
 GLOBAL_WINDOW = 2.0
 MAX_TRACKED_CHATS = 50_000
-# The overall pace releases sends on ticks of this many seconds: the slots of one tick go out
-# together. One timer per send woke the loop once a send, most of a paced worker's CPU beyond
-# the sends themselves (issue 14). Still no send before its slot; a tick's burst (5 sends at
-# 100 a second) is far inside the second's worth Telegram's overall bucket allows.
+# The overall pace releases sends on ticks: the slots of one tick go out together. One timer
+# per send woke the loop once a send, most of a paced worker's CPU beyond the sends themselves
+# (issue 14). A tick lasts SENDS_PER_TICK slots, from TICK to MAX_TICK seconds (7 sends at
+# 147 a second, 4 at 30, 3.7 at 15). Still no send before its slot; a tick's burst is far
+# inside the second's worth Telegram's overall bucket allows.
 TICK = 0.05
+MAX_TICK = 0.25
+SENDS_PER_TICK = 4.0
 # Slots missed by a stall shorter than this are made up (a burst of rate x CATCH_UP at most):
 # between a worker's rounds and batches its sends pause for a write or a claim.
 CATCH_UP = 0.1
@@ -64,6 +67,11 @@ def in_flight_for(rate: float) -> int:
     and 512 at most (one kept-alive connection each).
     """
     return max(32, min(512, math.ceil(rate * 0.25)))
+
+
+def tick_for(rate: float) -> float:
+    """Seconds between two releases of sends at an overall pace of ``rate`` (see TICK)."""
+    return min(MAX_TICK, max(TICK, SENDS_PER_TICK / rate)) if rate else TICK
 
 
 def claim_sizes(rate: float) -> tuple[int, int]:
@@ -96,7 +104,7 @@ class Pacer:
         recovery_per_second: float | None = None,
         floor_per_second: float = 1.0,
         decrease_every: float = 1.0,
-        tick: float = TICK,
+        tick: float | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.ceiling = overall_per_second or 0.0
@@ -109,7 +117,9 @@ class Pacer:
         self.decrease_every = decrease_every
         self.private_interval = private_interval
         self.group_interval = group_interval
-        self.tick = tick  # 0: each send wakes at its own slot (the benchmark's baseline)
+        # None: by the pace (tick_for); 0: each send wakes at its own slot (the old way,
+        # the benchmark's baseline).
+        self.tick = tick
         self.slowdowns = 0  # how many times a 429 lowered the pace
         self.lowest_rate = self.rate
         self._sleep = sleep
@@ -159,7 +169,8 @@ class Pacer:
             if slot > now:
                 # Woken on the tick at or after the slot: the sends of one tick leave
                 # together, one wake-up of the loop for them all (see TICK).
-                wake = math.ceil(slot / self.tick) * self.tick if self.tick > 0 else slot
+                tick = tick_for(self.rate) if self.tick is None else self.tick
+                wake = math.ceil(slot / tick) * tick if tick > 0 else slot
                 await self._sleep(wake - now)
 
     def _recover(self, now: float) -> None:

@@ -10,10 +10,10 @@ import itertools
 from bot.digests.pacing import (
     CATCH_UP,
     GLOBAL_CHATS,
-    TICK,
     Pacer,
     claim_sizes,
     in_flight_for,
+    tick_for,
 )
 
 
@@ -85,8 +85,9 @@ async def test_paced_sends_leave_together_on_ticks_and_never_ahead_of_the_pace()
         assert at >= start + (k - burst) / rate - 0.002
     # ... and they leave in groups, one wake-up a tick, not one a send.
     groups = 1 + sum(1 for a, b in itertools.pairwise(released) if b - a > 0.02)
-    assert groups <= sends / (rate * TICK) + 5  # 6 ticks (a little more on a busy machine)
-    assert released[-1] - start < (sends - burst) / rate + 2 * TICK + 0.5
+    # 6 ticks (a little more on a busy machine)
+    assert groups <= sends / (rate * tick_for(rate)) + 5
+    assert released[-1] - start < (sends - burst) / rate + 2 * tick_for(rate) + 0.5
 
 
 def test_claims_are_a_few_seconds_of_the_pace_in_two_or_three_lanes() -> None:
@@ -95,3 +96,10 @@ def test_claims_are_a_few_seconds_of_the_pace_in_two_or_three_lanes() -> None:
     assert claim_sizes(30) == (90, 2)
     assert claim_sizes(1000) == (500, 3)
     assert claim_sizes(0) == (500, 3)  # no pace: as many as a claim takes
+
+
+def test_a_slow_pace_releases_a_few_sends_a_tick() -> None:
+    assert tick_for(147) == 0.05  # 7 sends a tick
+    assert tick_for(30) == 4 / 30  # the free rate: 4 a tick
+    assert tick_for(14.7) == 0.25  # 3.7 a tick: ticks last a quarter of a second at most
+    assert tick_for(1) == 0.25
