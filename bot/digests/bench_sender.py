@@ -202,33 +202,38 @@ def main(argv: list[str] | None = None) -> int:
         server.terminate()
         server.join(5)
     if args.paced:
-        return _print_paced(results, args)
+        heading = f"{args.in_flight} in flight, paced at {args.paced:g}/s"
+        return _print_table(results, args, heading, "pacing", ("timer a send", "ticks"),
+                            "timer a send / ticks", rate_digits=1, ratio_digits=2)
+    return _print_table(results, args, f"{args.in_flight} in flight", "sender",
+                        ("PTB sender", "lean sender"), "PTB / lean")
+
+
+def _print_table(
+    results: list[Round],
+    args: argparse.Namespace,
+    heading: str,
+    column: str,
+    names: tuple[str, str],
+    ratio_label: str,
+    *,
+    rate_digits: int = 0,
+    ratio_digits: int = 1,
+) -> int:
+    """Each way's median CPU per message and rate, and the first's CPU over the second's."""
     print(
-        f"{args.messages} messages a round, {args.rounds} rounds, {args.in_flight} in flight; "
+        f"{args.messages} messages a round, {args.rounds} rounds, {heading}; "
         "medians (the server's CPU excluded)"
     )
-    print(f"{'sender':<12} {'CPU ms/msg':>10} {'msg/s':>8}")
+    width = max(len(column), *(len(name) for name in names)) + 1
+    print(f"{column:<{width}} {'CPU ms/msg':>10} {'msg/s':>8}")
     cpu: dict[str, float] = {}
-    for name in ("PTB sender", "lean sender"):
+    for name in names:
         cpu[name] = _median(results, name, lambda r: r.cpu_ms_per_message)
         rate = _median(results, name, lambda r: r.messages / r.wall)
-        print(f"{name:<12} {cpu[name]:>10.3f} {rate:>8.0f}")
-    print(f"CPU per message, PTB / lean: {cpu['PTB sender'] / cpu['lean sender']:.1f}x")
-    return 0
-
-
-def _print_paced(results: list[Round], args: argparse.Namespace) -> int:
-    print(
-        f"{args.messages} messages a round, {args.rounds} rounds, {args.in_flight} in flight, "
-        f"paced at {args.paced:g}/s; medians (the server's CPU excluded)"
-    )
-    print(f"{'pacing':<14} {'CPU ms/msg':>10} {'msg/s':>8}")
-    cpu: dict[str, float] = {}
-    for name in ("timer a send", "ticks"):
-        cpu[name] = _median(results, name, lambda r: r.cpu_ms_per_message)
-        rate = _median(results, name, lambda r: r.messages / r.wall)
-        print(f"{name:<14} {cpu[name]:>10.3f} {rate:>8.1f}")
-    print(f"CPU per message, timer a send / ticks: {cpu['timer a send'] / cpu['ticks']:.2f}x")
+        print(f"{name:<{width}} {cpu[name]:>10.3f} {rate:>8.{rate_digits}f}")
+    first, second = names
+    print(f"CPU per message, {ratio_label}: {cpu[first] / cpu[second]:.{ratio_digits}f}x")
     return 0
 
 
