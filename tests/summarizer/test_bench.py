@@ -47,6 +47,16 @@ def test_bench_prints_all_three_tables(tmp_path: Path,
     assert "word article" in out
 
 
+def test_bench_can_tell_the_default_its_language(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    _make_data(tmp_path)
+    assert bench.main(["--data", str(tmp_path), "--set", "ru", "--language", "given"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("), language given |") == 1
+    assert out.count("| default (") == 1  # in place of the detecting default, not beside it
+    assert "| sumy LexRank (stock) |" in out
+
+
 def test_russian_rouge_counts_russian_words() -> None:
     """rouge-score's own tokenizer drops Cyrillic; the bench's keeps and stems it."""
     scorer = bench.scorer_for("ru")
