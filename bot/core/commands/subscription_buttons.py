@@ -46,18 +46,26 @@ async def topic_from_payload(ctx: Context, payload: str) -> TopicView | None:
     return await ctx.topic_by_id(int(payload))
 
 
-@callback("sub")
-async def on_subscribe(ctx: Context, req: Request, payload: str) -> Reply:
-    """The Subscribe button: a daily digest at the default time (an existing one is kept).
-
-    The pressed button turns into Unsubscribe in place (the toast says what was done).
-    """
+async def _pressed_topic(ctx: Context, req: Request, payload: str) -> TopicView | Reply:
+    """The topic a Subscribe/Unsubscribe press may change, or the toast that refuses it."""
     topic = await topic_from_payload(ctx, payload)
     if topic is None:
         return Reply.nothing(toast=_("That topic no longer exists. See /topics."))
     refused = await change_refusal(ctx, req, Change.SUBSCRIPTIONS)
     if refused:
         return Reply.nothing(toast=refused[:200])
+    return topic
+
+
+@callback("sub")
+async def on_subscribe(ctx: Context, req: Request, payload: str) -> Reply:
+    """The Subscribe button: a daily digest at the default time (an existing one is kept).
+
+    The pressed button turns into Unsubscribe in place (the toast says what was done).
+    """
+    topic = await _pressed_topic(ctx, req, payload)
+    if isinstance(topic, Reply):
+        return topic
     subs = await ctx.call(ctx.store.chat_subscriptions, req.chat.id)
     current = next((s for s in subs if s.topic.id == topic.id), None)
     followed = _followed(req, topic, subscribed=True)
@@ -79,12 +87,9 @@ async def on_subscribe(ctx: Context, req: Request, payload: str) -> Reply:
 @callback("unsub")
 async def on_unsubscribe(ctx: Context, req: Request, payload: str) -> Reply:
     """The Unsubscribe button; the pressed button turns into Subscribe in place."""
-    topic = await topic_from_payload(ctx, payload)
-    if topic is None:
-        return Reply.nothing(toast=_("That topic no longer exists. See /topics."))
-    refused = await change_refusal(ctx, req, Change.SUBSCRIPTIONS)
-    if refused:
-        return Reply.nothing(toast=refused[:200])
+    topic = await _pressed_topic(ctx, req, payload)
+    if isinstance(topic, Reply):
+        return topic
     reply = await unsubscribe_chat(ctx, req, topic)
     followed = _followed(req, topic, subscribed=False)
     if followed is None:
